@@ -1,0 +1,157 @@
+// activations.hpp — act::*: each activation's value g(Z) and its backward step
+// dZ = dA ⊙ g'(Z) (a Jacobian-vector product for softmax).
+//
+// An activation is a stateless type with
+//   apply(Z)            -> A = g(Z), same shape
+//   backward(Z, A, dA)  -> dZ, same shape (uses whichever of Z and A is cheaper)
+// and, for the element-wise ones, scalar value(z) and derivative(z).
+#pragma once
+
+#include <ctnn/math.hpp>
+#include <ctnn/matrix.hpp>
+
+namespace ctnn::act {
+
+namespace detail {
+/// Common part of the element-wise activations: matrix forms from the scalar ones.
+template <class Derived>
+struct elementwise {
+    static constexpr bool is_elementwise = true;
+
+    template <class T, size_t R, size_t C>
+    static constexpr matrix<T, R, C> apply(const matrix<T, R, C>& z) noexcept {
+        matrix<T, R, C> a{};
+        ctnn::detail::map_into(a, z, [](T v) { return Derived::value(v); });
+        return a;
+    }
+};
+} // namespace detail
+
+/// g(z) = z
+struct identity : detail::elementwise<identity> {
+    static constexpr const char* name = "identity";
+    static constexpr bool relu_like = false;
+    template <class T> static constexpr T value(T z) noexcept { return z; }
+    template <class T> static constexpr T derivative(T) noexcept { return T(1); }
+    template <class T, size_t R, size_t C>
+    static constexpr matrix<T, R, C> backward(const matrix<T, R, C>&, const matrix<T, R, C>&,
+                                              const matrix<T, R, C>& da) noexcept {
+        return da;
+    }
+};
+
+/// g(z) = max(0, z); g'(0) is taken as 0, as PyTorch does
+struct relu : detail::elementwise<relu> {
+    static constexpr const char* name = "relu";
+    static constexpr bool relu_like = true;
+    template <class T> static constexpr T value(T z) noexcept { return z > T(0) ? z : T(0); }
+    template <class T> static constexpr T derivative(T z) noexcept { return z > T(0) ? T(1) : T(0); }
+    template <class T, size_t R, size_t C>
+    static constexpr matrix<T, R, C> backward(const matrix<T, R, C>& z, const matrix<T, R, C>&,
+                                              const matrix<T, R, C>& da) noexcept {
+        matrix<T, R, C> dz{};
+        ctnn::detail::zip_into(dz, z, da, [](T zv, T d) { return zv > T(0) ? d : T(0); });
+        return dz;
+    }
+};
+
+/// g(z) = z for z > 0, Num/Den·z otherwise (default slope 0.01, as PyTorch)
+template <int SlopeNum = 1, int SlopeDen = 100>
+struct basic_leaky_relu : detail::elementwise<basic_leaky_relu<SlopeNum, SlopeDen>> {
+    static_assert(SlopeDen > 0, "ctnn: leaky_relu slope denominator must be positive");
+    static constexpr const char* name = "leaky_relu";
+    static constexpr bool relu_like = true;
+    template <class T> static constexpr T slope() noexcept { return T(SlopeNum) / T(SlopeDen); }
+    template <class T> static constexpr T value(T z) noexcept { return z > T(0) ? z : slope<T>() * z; }
+    template <class T> static constexpr T derivative(T z) noexcept { return z > T(0) ? T(1) : slope<T>(); }
+    template <class T, size_t R, size_t C>
+    static constexpr matrix<T, R, C> backward(const matrix<T, R, C>& z, const matrix<T, R, C>&,
+                                              const matrix<T, R, C>& da) noexcept {
+        matrix<T, R, C> dz{};
+        ctnn::detail::zip_into(dz, z, da, [](T zv, T d) { return zv > T(0) ? d : slope<T>() * d; });
+        return dz;
+    }
+};
+/// leaky ReLU with slope 0.01
+using leaky_relu = basic_leaky_relu<>;
+
+/// g(z) = 1 / (1 + e^-z), evaluated so that no intermediate overflows:
+/// e^-|z| never exceeds 1, so |z| up to and beyond 1e4 gives 0 or 1, never NaN
+struct sigmoid : detail::elementwise<sigmoid> {
+    static constexpr const char* name = "sigmoid";
+    static constexpr bool relu_like = false;
+    template <class T> static constexpr T value(T z) noexcept {
+        if (z >= T(0)) return T(1) / (T(1) + math::exp(-z));
+        const T e = math::exp(z);
+        return e / (T(1) + e);
+    }
+    template <class T> static constexpr T derivative(T z) noexcept {
+        const T s = value(z);
+        return s * (T(1) - s);
+    }
+    template <class T, size_t R, size_t C>
+    static constexpr matrix<T, R, C> backward(const matrix<T, R, C>&, const matrix<T, R, C>& a,
+                                              const matrix<T, R, C>& da) noexcept {
+        matrix<T, R, C> dz{};
+        ctnn::detail::zip_into(dz, a, da, [](T av, T d) { return d * av * (T(1) - av); });
+        return dz;
+    }
+};
+
+/// g(z) = tanh z
+struct tanh : detail::elementwise<tanh> {
+    static constexpr const char* name = "tanh";
+    static constexpr bool relu_like = false;
+    template <class T> static constexpr T value(T z) noexcept { return math::tanh(z); }
+    template <class T> static constexpr T derivative(T z) noexcept {
+        const T t = math::tanh(z);
+        return T(1) - t * t;
+    }
+    template <class T, size_t R, size_t C>
+    static constexpr matrix<T, R, C> backward(const matrix<T, R, C>&, const matrix<T, R, C>& a,
+                                              const matrix<T, R, C>& da) noexcept {
+        matrix<T, R, C> dz{};
+        ctnn::detail::zip_into(dz, a, da, [](T av, T d) { return d * (T(1) - av * av); });
+        return dz;
+    }
+};
+
+/// Column-wise softmax: a_i = e^(z_i - max z) / Σ_k e^(z_k - max z). Subtracting
+/// the column maximum keeps every exponent <= 0, so no overflow for any finite z.
+struct softmax {
+    static constexpr const char* name = "softmax";
+    static constexpr bool relu_like = false;
+    static constexpr bool is_elementwise = false;
+
+    template <class T, size_t R, size_t C>
+    static constexpr matrix<T, R, C> apply(const matrix<T, R, C>& z) noexcept {
+        matrix<T, R, C> a{};
+        for (size_t j = 0; j < C; ++j) {
+            T mx = z(0, j);
+            for (size_t i = 1; i < R; ++i) mx = z(i, j) > mx ? z(i, j) : mx;
+            T sum{};
+            for (size_t i = 0; i < R; ++i) {
+                a(i, j) = math::exp(z(i, j) - mx);
+                sum += a(i, j);
+            }
+            const T inv = T(1) / sum;
+            for (size_t i = 0; i < R; ++i) a(i, j) *= inv;
+        }
+        return a;
+    }
+
+    /// dZ_i = a_i (dA_i - Σ_k a_k dA_k) per column: the softmax Jacobian times dA
+    template <class T, size_t R, size_t C>
+    static constexpr matrix<T, R, C> backward(const matrix<T, R, C>&, const matrix<T, R, C>& a,
+                                              const matrix<T, R, C>& da) noexcept {
+        matrix<T, R, C> dz{};
+        for (size_t j = 0; j < C; ++j) {
+            T dot{};
+            for (size_t i = 0; i < R; ++i) dot += a(i, j) * da(i, j);
+            for (size_t i = 0; i < R; ++i) dz(i, j) = a(i, j) * (da(i, j) - dot);
+        }
+        return dz;
+    }
+};
+
+} // namespace ctnn::act

@@ -1,0 +1,21 @@
+// config.hpp — version numbers and the few CTNN_ macros every other header relies on.
+#pragma once
+
+#include <cstddef>
+
+#define CTNN_VERSION_MAJOR 0
+#define CTNN_VERSION_MINOR 1
+#define CTNN_VERSION_PATCH 0
+
+/// Largest number of multiply-adds in one matrix kernel that is emitted as
+/// straight-line code (index-sequence folds) instead of loops. Tiny networks
+/// then compile to loop-free code at -O2; big matrices keep compact loops so
+/// that compile time and code size stay bounded.
+#ifndef CTNN_UNROLL_LIMIT
+#define CTNN_UNROLL_LIMIT 256
+#endif
+
+namespace ctnn {
+/// Sizes and indices throughout the library.
+using std::size_t;
+} // namespace ctnn

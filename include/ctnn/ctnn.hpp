@@ -1,0 +1,12 @@
+// ctnn.hpp — the umbrella header: the whole core (no I/O, no heap, no exceptions).
+#pragma once
+
+#include <ctnn/config.hpp>
+#include <ctnn/math.hpp>
+#include <ctnn/matrix.hpp>
+#include <ctnn/activations.hpp>
+#include <ctnn/losses.hpp>
+#include <ctnn/dense.hpp>
+#include <ctnn/init.hpp>
+#include <ctnn/network.hpp>
+#include <ctnn/optim.hpp>

@@ -1,0 +1,106 @@
+// dense.hpp — one fully connected layer: its description (dense<Units, Act>),
+// its parameters W and b, and its share of the forward and backward passes.
+#pragma once
+
+#include <type_traits>
+
+#include <ctnn/activations.hpp>
+#include <ctnn/matrix.hpp>
+
+namespace ctnn {
+
+/// The input "layer": N features per sample. Holds no parameters.
+template <size_t N>
+struct input {
+    static_assert(N > 0, "ctnn: input<0> has no features; the input width must be at least 1");
+    static constexpr size_t units = N;
+};
+
+/// A dense layer of Units outputs with activation Act (a type from ctnn::act).
+template <size_t Units, class Act = act::identity>
+struct dense {
+    static_assert(Units > 0, "ctnn: dense<0, ...> has no units; every layer needs a width of at least 1");
+    static constexpr size_t units = Units;
+    using activation = Act;
+};
+
+/// Gradients of one dense layer's parameters; the same shapes as W and b.
+template <class T, size_t In, size_t Out>
+struct dense_gradients {
+    matrix<T, Out, In> dW{};
+    matrix<T, Out, 1> db{};
+    friend constexpr bool operator==(const dense_gradients&, const dense_gradients&) = default;
+};
+
+/// What the forward pass keeps of one layer for a batch of M: Z = W·A_prev + b and A = g(Z).
+template <class T, size_t Out, size_t M>
+struct dense_cache {
+    matrix<T, Out, M> Z{};
+    matrix<T, Out, M> A{};
+};
+
+/// The parameters of a dense layer with In inputs and Out outputs, and its kernels.
+template <class T, size_t In, size_t Out, class Act>
+struct dense_layer {
+    using value_type = T;
+    using activation = Act;
+    using gradients_type = dense_gradients<T, In, Out>;
+    static constexpr size_t inputs = In;
+    static constexpr size_t outputs = Out;
+    static constexpr size_t parameter_count = Out * In + Out;
+
+    matrix<T, Out, In> W{};  ///< weights, Out x In
+    matrix<T, Out, 1> b{};   ///< biases, Out x 1
+
+    friend constexpr bool operator==(const dense_layer&, const dense_layer&) = default;
+
+    /// Parameters only move between layers of one shape and type.
+    template <class U, size_t In2, size_t Out2, class Act2>
+    constexpr dense_layer& operator=(const dense_layer<U, In2, Out2, Act2>&) noexcept {
+        static_assert(std::is_same_v<dense_layer, dense_layer<U, In2, Out2, Act2>>,
+                      "ctnn: cannot assign the parameters of a layer of another shape, type or activation; "
+                      "copy between layers of the same network type");
+        return *this;
+    }
+
+    /// Z = W·A_prev + b (bias broadcast over the M columns)
+    template <size_t M>
+    constexpr matrix<T, Out, M> linear(const matrix<T, In, M>& a_prev) const noexcept {
+        matrix<T, Out, M> z = broadcast<M>(b);
+        detail::gemm_nn_acc(z, W, a_prev);
+        return z;
+    }
+
+    /// A = g(W·A_prev + b)
+    template <size_t M>
+    constexpr matrix<T, Out, M> predict(const matrix<T, In, M>& a_prev) const noexcept {
+        return Act::apply(linear(a_prev));
+    }
+
+    /// forward step that keeps Z and A
+    template <size_t M>
+    constexpr void forward(const matrix<T, In, M>& a_prev, dense_cache<T, Out, M>& c) const noexcept {
+        c.Z = linear(a_prev);
+        c.A = Act::apply(c.Z);
+    }
+
+    /// dW = (1/m)·dZ·A_prevᵀ and db = (1/m)·Σ_columns dZ
+    template <size_t M>
+    static constexpr void parameter_gradients(const matrix<T, Out, M>& dz, const matrix<T, In, M>& a_prev,
+                                              gradients_type& g) noexcept {
+        constexpr T inv_m = T(1) / T(M);
+        detail::gemm_nt(g.dW, dz, a_prev);
+        g.dW = g.dW * inv_m;
+        g.db = sum_columns(dz) * inv_m;
+    }
+
+    /// dA_prev = Wᵀ·dZ
+    template <size_t M>
+    constexpr matrix<T, In, M> input_gradient(const matrix<T, Out, M>& dz) const noexcept {
+        matrix<T, In, M> da{};
+        detail::gemm_tn(da, W, dz);
+        return da;
+    }
+};
+
+} // namespace ctnn

@@ -1,0 +1,88 @@
+// init.hpp — a constexpr random generator and the weight initialisers.
+//
+// Everything here is integer arithmetic plus constants computed at compile
+// time, so one seed gives bit-identical weights with every compiler, at run
+// time and in constant evaluation.
+#pragma once
+
+#include <cstdint>
+
+#include <ctnn/math.hpp>
+#include <ctnn/matrix.hpp>
+
+namespace ctnn::init {
+
+/// splitmix64: seeds the main generator and derives independent streams
+constexpr std::uint64_t splitmix64(std::uint64_t& state) noexcept {
+    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/// xoshiro256** (Blackman, Vigna): small state, fast, good statistical quality
+struct xoshiro256ss {
+    std::uint64_t s[4]{};
+
+    /// seeded from one 64-bit value through splitmix64, as the authors recommend
+    constexpr explicit xoshiro256ss(std::uint64_t seed) noexcept {
+        for (auto& w : s) w = splitmix64(seed);
+    }
+
+    constexpr std::uint64_t operator()() noexcept {
+        const std::uint64_t result = rotl(s[1] * 5, 7) * 9;
+        const std::uint64_t t = s[1] << 17;
+        s[2] ^= s[0];
+        s[3] ^= s[1];
+        s[1] ^= s[2];
+        s[0] ^= s[3];
+        s[2] ^= t;
+        s[3] = rotl(s[3], 45);
+        return result;
+    }
+
+    /// uniform double in [0, 1) from the top 53 bits
+    constexpr double uniform01() noexcept { return static_cast<double>((*this)() >> 11) * 0x1.0p-53; }
+
+private:
+    static constexpr std::uint64_t rotl(std::uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
+};
+
+/// the generator for layer `index` of a network initialised with `seed`
+constexpr xoshiro256ss layer_stream(std::uint64_t seed, size_t index) noexcept {
+    std::uint64_t st = seed ^ (0xd1b54a32d192ed03ULL * (static_cast<std::uint64_t>(index) + 1));
+    return xoshiro256ss{splitmix64(st)};
+}
+
+/// all weights zero
+struct zeros {
+    template <class T, size_t Out, size_t In>
+    constexpr void fill(matrix<T, Out, In>& w, xoshiro256ss&) const noexcept { w = matrix<T, Out, In>{}; }
+};
+
+namespace detail {
+template <class T, size_t Out, size_t In>
+constexpr void fill_uniform(matrix<T, Out, In>& w, xoshiro256ss& rng, double limit) noexcept {
+    for (auto& v : w.elems) v = static_cast<T>((2.0 * rng.uniform01() - 1.0) * limit);
+}
+} // namespace detail
+
+/// Glorot (Xavier) uniform: U(−√(6/(in+out)), √(6/(in+out))); for tanh, sigmoid, softmax
+struct glorot_uniform {
+    template <class T, size_t Out, size_t In>
+    constexpr void fill(matrix<T, Out, In>& w, xoshiro256ss& rng) const noexcept {
+        constexpr double limit = math::detail::sqrt(6.0 / static_cast<double>(In + Out));
+        detail::fill_uniform(w, rng, limit);
+    }
+};
+
+/// He (Kaiming) uniform: U(−√(6/in), √(6/in)); for relu-like layers
+struct he_uniform {
+    template <class T, size_t Out, size_t In>
+    constexpr void fill(matrix<T, Out, In>& w, xoshiro256ss& rng) const noexcept {
+        constexpr double limit = math::detail::sqrt(6.0 / static_cast<double>(In));
+        detail::fill_uniform(w, rng, limit);
+    }
+};
+
+} // namespace ctnn::init

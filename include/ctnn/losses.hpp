@@ -1,0 +1,135 @@
+// losses.hpp — loss::*: the batch-mean loss value and the output delta dZ[L].
+//
+// Every loss is the mean over the batch (columns) of a per-sample loss summed
+// over the output units. Its output delta is the per-sample dZ[L]; the 1/m of
+// the mean is applied once, in dW and db. Which output activation a loss
+// accepts is part of its type: binary_cross_entropy needs sigmoid and
+// cross_entropy needs softmax, because their fused delta dZ = A - Y is only
+// right for those (network::backward checks it at compile time).
+#pragma once
+
+#include <type_traits>
+
+#include <ctnn/activations.hpp>
+#include <ctnn/math.hpp>
+#include <ctnn/matrix.hpp>
+
+namespace ctnn::loss {
+
+namespace detail {
+/// log clamped below at -100, as PyTorch's BCELoss does, so A = 0 or 1 gives a
+/// large finite loss instead of inf or NaN
+template <class T>
+constexpr T clamped_log(T x) noexcept {
+    if (!(x > T(0))) return T(-100);
+    const T l = math::log(x);
+    return l < T(-100) ? T(-100) : l;
+}
+
+template <class T, size_t R, size_t C, class U, size_t R2, size_t C2>
+constexpr bool same_shape(const matrix<T, R, C>&, const matrix<U, R2, C2>&) noexcept {
+    return R == R2 && C == C2 && std::is_same_v<T, U>;
+}
+} // namespace detail
+
+/// mean squared error, per sample ½‖a − y‖², so that dA = A − Y
+struct mse {
+    static constexpr const char* name = "mse";
+    /// any output activation: the general path dZ = dA ⊙ g'(Z)
+    template <class Act> static constexpr bool accepts = true;
+
+    template <class T, size_t R, size_t C, class U, size_t R2, size_t C2>
+    constexpr T value(const matrix<T, R, C>& a, const matrix<U, R2, C2>& y) const noexcept {
+        static_assert(R == R2 && C == C2 && std::is_same_v<T, U>,
+                      "ctnn: loss.value(A, Y) needs A and Y of one shape and type: outputs x batch");
+        T s{};
+        if constexpr (R == R2 && C == C2 && std::is_same_v<T, U>)
+            for (size_t i = 0; i < R * C; ++i) {
+                const T d = a.elems[i] - y.elems[i];
+                s += d * d;
+            }
+        return s / (T(2) * T(C));
+    }
+
+    /// ∂(per-sample loss)/∂A
+    template <class T, size_t R, size_t C>
+    static constexpr matrix<T, R, C> output_gradient(const matrix<T, R, C>& a, const matrix<T, R, C>& y) noexcept {
+        return a - y;
+    }
+
+    /// dZ[L] = dA ⊙ g'(Z) through the output activation Act
+    template <class Act, class T, size_t R, size_t C>
+    static constexpr matrix<T, R, C> output_delta(const matrix<T, R, C>& z, const matrix<T, R, C>& a,
+                                                  const matrix<T, R, C>& y) noexcept {
+        return Act::backward(z, a, output_gradient(a, y));
+    }
+};
+
+/// binary cross-entropy −[y log a + (1 − y) log(1 − a)] summed over the output
+/// units; for a sigmoid output only, where the fused delta is dZ = A − Y
+struct binary_cross_entropy {
+    static constexpr const char* name = "binary_cross_entropy";
+    template <class Act> static constexpr bool accepts = std::is_same_v<Act, act::sigmoid>;
+
+    template <class T, size_t R, size_t C, class U, size_t R2, size_t C2>
+    constexpr T value(const matrix<T, R, C>& a, const matrix<U, R2, C2>& y) const noexcept {
+        static_assert(R == R2 && C == C2 && std::is_same_v<T, U>,
+                      "ctnn: loss.value(A, Y) needs A and Y of one shape and type: outputs x batch");
+        T s{};
+        if constexpr (R == R2 && C == C2 && std::is_same_v<T, U>)
+            for (size_t i = 0; i < R * C; ++i)
+                s -= y.elems[i] * detail::clamped_log(a.elems[i]) +
+                     (T(1) - y.elems[i]) * detail::clamped_log(T(1) - a.elems[i]);
+        return s / T(C);
+    }
+
+    /// ∂(per-sample loss)/∂A = (a − y) / (a(1 − a)); not used by backward, which fuses
+    template <class T, size_t R, size_t C>
+    static constexpr matrix<T, R, C> output_gradient(const matrix<T, R, C>& a, const matrix<T, R, C>& y) noexcept {
+        matrix<T, R, C> g{};
+        ctnn::detail::zip_into(g, a, y, [](T av, T yv) { return (av - yv) / (av * (T(1) - av)); });
+        return g;
+    }
+
+    /// dZ[L] = A − Y (sigmoid output)
+    template <class Act, class T, size_t R, size_t C>
+    static constexpr matrix<T, R, C> output_delta(const matrix<T, R, C>&, const matrix<T, R, C>& a,
+                                                  const matrix<T, R, C>& y) noexcept {
+        return a - y;
+    }
+};
+
+/// categorical cross-entropy −Σ y log a over the output units; for a softmax
+/// output only, where the fused delta is dZ = A − Y (Y's columns sum to 1)
+struct cross_entropy {
+    static constexpr const char* name = "cross_entropy";
+    template <class Act> static constexpr bool accepts = std::is_same_v<Act, act::softmax>;
+
+    template <class T, size_t R, size_t C, class U, size_t R2, size_t C2>
+    constexpr T value(const matrix<T, R, C>& a, const matrix<U, R2, C2>& y) const noexcept {
+        static_assert(R == R2 && C == C2 && std::is_same_v<T, U>,
+                      "ctnn: loss.value(A, Y) needs A and Y of one shape and type: outputs x batch");
+        T s{};
+        if constexpr (R == R2 && C == C2 && std::is_same_v<T, U>)
+            for (size_t i = 0; i < R * C; ++i)
+                if (y.elems[i] != T(0)) s -= y.elems[i] * detail::clamped_log(a.elems[i]);
+        return s / T(C);
+    }
+
+    /// ∂(per-sample loss)/∂A = −y / a; not used by backward, which fuses
+    template <class T, size_t R, size_t C>
+    static constexpr matrix<T, R, C> output_gradient(const matrix<T, R, C>& a, const matrix<T, R, C>& y) noexcept {
+        matrix<T, R, C> g{};
+        ctnn::detail::zip_into(g, a, y, [](T av, T yv) { return -yv / av; });
+        return g;
+    }
+
+    /// dZ[L] = A − Y (softmax output)
+    template <class Act, class T, size_t R, size_t C>
+    static constexpr matrix<T, R, C> output_delta(const matrix<T, R, C>&, const matrix<T, R, C>& a,
+                                                  const matrix<T, R, C>& y) noexcept {
+        return a - y;
+    }
+};
+
+} // namespace ctnn::loss
