@@ -100,7 +100,7 @@ struct binary_cross_entropy {
 };
 
 /// categorical cross-entropy −Σ y log a over the output units; for a softmax
-/// output only, where the fused delta is dZ = A − Y (Y's columns sum to 1)
+/// output only, where the fused delta is dZ = A − Y (for label columns summing to 1)
 struct cross_entropy {
     static constexpr const char* name = "cross_entropy";
     template <class Act> static constexpr bool accepts = std::is_same_v<Act, act::softmax>;
@@ -124,11 +124,18 @@ struct cross_entropy {
         return g;
     }
 
-    /// dZ[L] = A − Y (softmax output)
+    /// dZ[L] = A·Σy − Y per column (softmax output): A − Y for one-hot or any
+    /// label columns that sum to 1, and still the exact gradient when they do not
     template <class Act, class T, size_t R, size_t C>
     static constexpr matrix<T, R, C> output_delta(const matrix<T, R, C>&, const matrix<T, R, C>& a,
                                                   const matrix<T, R, C>& y) noexcept {
-        return a - y;
+        matrix<T, R, C> dz{};
+        for (size_t j = 0; j < C; ++j) {
+            T total{};
+            for (size_t i = 0; i < R; ++i) total += y(i, j);
+            for (size_t i = 0; i < R; ++i) dz(i, j) = a(i, j) * total - y(i, j);
+        }
+        return dz;
     }
 };
 

@@ -1,0 +1,101 @@
+// activations.test.cpp — every activation's derivative against central finite
+// differences, and the numerical stability of sigmoid and softmax.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include <ctnn/activations.hpp>
+
+#include "support.hpp"
+
+namespace act = ctnn::act;
+using ctnn::matrix;
+
+namespace {
+template <class Act>
+void check_elementwise_derivative() {
+    const double h = 1e-6;
+    for (double z = -4.05; z < 4.0; z += 0.1) {  // the grid avoids the kink at 0
+        const double fd = (Act::value(z + h) - Act::value(z - h)) / (2 * h);
+        INFO(Act::name << " at z = " << z);
+        REQUIRE(ctnn_test::close(Act::derivative(z), fd, 1e-8));
+    }
+    // backward(Z, A, dA) = dA ⊙ g'(Z), whichever of Z and A it uses
+    ctnn_test::test_rng rng{3};
+    auto Z = rng.matrix<double, 3, 4>(-3, 3);
+    auto dA = rng.matrix<double, 3, 4>();
+    const auto dZ = Act::backward(Z, Act::apply(Z), dA);
+    for (std::size_t i = 0; i < Z.size; ++i) REQUIRE(ctnn_test::close(dZ.elems[i], dA.elems[i] * Act::derivative(Z.elems[i]), 1e-12));
+}
+} // namespace
+
+TEST_CASE("element-wise activations: derivative against finite differences", "[activations]") {
+    check_elementwise_derivative<act::identity>();
+    check_elementwise_derivative<act::relu>();
+    check_elementwise_derivative<act::leaky_relu>();
+    check_elementwise_derivative<act::sigmoid>();
+    check_elementwise_derivative<act::tanh>();
+    check_elementwise_derivative<act::basic_leaky_relu<1, 5>>();
+}
+
+TEST_CASE("activation values", "[activations]") {
+    STATIC_REQUIRE(act::relu::value(-2.0) == 0.0);
+    STATIC_REQUIRE(act::relu::value(2.0) == 2.0);
+    STATIC_REQUIRE(act::leaky_relu::value(-2.0) == -0.02);
+    STATIC_REQUIRE(act::sigmoid::value(0.0) == 0.5);
+    STATIC_REQUIRE(act::tanh::value(0.0) == 0.0);
+    REQUIRE(act::sigmoid::value(1.5) == Approx(1.0 / (1.0 + std::exp(-1.5))).epsilon(1e-15));
+    REQUIRE(act::tanh::value(0.3) == std::tanh(0.3));
+    // PyTorch's conventions at the kink
+    REQUIRE(act::relu::derivative(0.0) == 0.0);
+    REQUIRE(act::leaky_relu::derivative(0.0) == 0.01);
+}
+
+TEST_CASE("softmax: columns sum to 1 and backward is the Jacobian-vector product", "[activations]") {
+    ctnn_test::test_rng rng{11};
+    const auto Z = rng.matrix<double, 4, 3>(-5, 5);
+    const auto dA = rng.matrix<double, 4, 3>();
+    const auto A = act::softmax::apply(Z);
+    for (std::size_t j = 0; j < 3; ++j) {
+        double s = 0;
+        for (std::size_t i = 0; i < 4; ++i) s += A(i, j);
+        REQUIRE(s == Approx(1.0).epsilon(1e-15));
+    }
+    // f(Z) = Σ dA ⊙ softmax(Z); ∂f/∂Z must equal backward(Z, A, dA)
+    const auto dZ = act::softmax::backward(Z, A, dA);
+    const double h = 1e-6;
+    for (std::size_t k = 0; k < Z.size; ++k) {
+        auto zp = Z, zm = Z;
+        zp.elems[k] += h;
+        zm.elems[k] -= h;
+        const auto ap = act::softmax::apply(zp), am = act::softmax::apply(zm);
+        double fp = 0, fm = 0;
+        for (std::size_t i = 0; i < Z.size; ++i) {
+            fp += dA.elems[i] * ap.elems[i];
+            fm += dA.elems[i] * am.elems[i];
+        }
+        REQUIRE(ctnn_test::close(dZ.elems[k], (fp - fm) / (2 * h), 1e-8));
+    }
+}
+
+TEMPLATE_TEST_CASE("sigmoid and softmax are finite for |z| up to 1e4", "[activations]", float, double) {
+    using T = TestType;
+    const matrix<T, 3, 2> Z{{T(1e4), T(-1e4), T(0), T(-1e4), T(-1e4), T(1e4)}};
+    const auto s = act::sigmoid::apply(Z);
+    for (T v : s.elems) REQUIRE(std::isfinite(v));
+    REQUIRE(s(0, 0) == T(1));
+    REQUIRE(s(0, 1) == T(0));
+    REQUIRE(s(1, 0) == T(0.5));
+    const auto p = act::softmax::apply(Z);
+    for (T v : p.elems) REQUIRE(std::isfinite(v));
+    REQUIRE(p(0, 0) == T(1));
+    REQUIRE(p(2, 1) == T(1));
+    REQUIRE(p(1, 0) == T(0));
+    // and their backward passes stay finite there too
+    const auto one = matrix<T, 3, 2>{{1, 1, 1, 1, 1, 1}};
+    for (T v : act::sigmoid::backward(Z, s, one).elems) REQUIRE(std::isfinite(v));
+    for (T v : act::softmax::backward(Z, p, one).elems) REQUIRE(std::isfinite(v));
+    // and in constant evaluation
+    STATIC_REQUIRE(act::sigmoid::value(T(1e4)) == T(1));
+    STATIC_REQUIRE(act::sigmoid::value(T(-1e4)) == T(0));
+}

@@ -1,0 +1,95 @@
+// math.test.cpp — the constexpr exp/log/tanh/expm1/sqrt against <cmath>.
+//
+// Bounds measured over the ranges below (2e5 samples each, g++ 12 and clang++ 14
+// on x86-64 with glibc 2.36), in units in the last place of the <cmath> result:
+// exp <= 1 ulp, log <= 1 ulp, expm1 <= 2 ulp, tanh <= 3 ulp, sqrt 0 ulp (double);
+// every float result within 1 ulp of the double <cmath> result rounded to float.
+// The test asserts these bounds.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <limits>
+
+#include <ctnn/init.hpp>
+#include <ctnn/math.hpp>
+
+namespace cm = ctnn::math;
+
+namespace {
+template <class T>
+double ulps(T got, T want) {
+    if (got == want) return 0;
+    if (std::isnan(got) && std::isnan(want)) return 0;
+    const T gap = std::nextafter(std::fabs(want), std::numeric_limits<T>::infinity()) - std::fabs(want);
+    return double(std::fabs(got - want) / gap);
+}
+
+struct range_check {
+    double lo, hi;
+    bool exponential;  // sample e^U(lo,hi) instead of U(lo,hi)
+};
+
+template <class T, class Ours, class Ref>
+double worst_ulps(Ours ours, Ref ref, range_check r, int n = 200000) {
+    ctnn::init::xoshiro256ss g{12345};
+    double worst = 0;
+    for (int i = 0; i < n; ++i) {
+        double x = r.lo + (r.hi - r.lo) * g.uniform01();
+        if (r.exponential) x = std::exp(x);
+        const T xt = T(x);
+        worst = std::fmax(worst, ulps<T>(ours(xt), ref(xt)));
+    }
+    return worst;
+}
+} // namespace
+
+TEST_CASE("constexpr math is usable in constant expressions", "[math]") {
+    STATIC_REQUIRE(cm::exp(0.0) == 1.0);
+    STATIC_REQUIRE(cm::log(1.0) == 0.0);
+    STATIC_REQUIRE(cm::tanh(0.0) == 0.0);
+    STATIC_REQUIRE(cm::sqrt(4.0) == 2.0);
+    STATIC_REQUIRE(cm::exp(1.0) > 2.718281828459045 && cm::exp(1.0) < 2.718281828459046);
+    STATIC_REQUIRE(cm::log(cm::exp(3.0)) > 2.999999999999999 && cm::log(cm::exp(3.0)) < 3.000000000000001);
+    STATIC_REQUIRE(cm::exp(-1000.0) == 0.0);
+    STATIC_REQUIRE(cm::exp(1000.0) == std::numeric_limits<double>::infinity());
+    STATIC_REQUIRE(cm::log(0.0) == -std::numeric_limits<double>::infinity());
+    STATIC_REQUIRE(cm::tanh(1e4) == 1.0 && cm::tanh(-1e4) == -1.0);
+    STATIC_REQUIRE(cm::exp(1.0f) == static_cast<float>(2.718281828459045));  // e rounded to float
+}
+
+TEST_CASE("constant-evaluation paths agree with <cmath> (double)", "[math]") {
+    namespace d = ctnn::math::detail;
+    CHECK(worst_ulps<double>(d::exp, [](double x) { return std::exp(x); }, {-745, 709.7, false}) <= 1);
+    CHECK(worst_ulps<double>(d::exp, [](double x) { return std::exp(x); }, {-1, 1, false}) <= 1);
+    CHECK(worst_ulps<double>(d::log, [](double x) { return std::log(x); }, {-740, 709, true}) <= 1);
+    CHECK(worst_ulps<double>(d::log, [](double x) { return std::log(x); }, {0.5, 2, false}) <= 1);
+    CHECK(worst_ulps<double>(d::expm1, [](double x) { return std::expm1(x); }, {-40, 40, false}) <= 2);
+    CHECK(worst_ulps<double>(d::expm1, [](double x) { return std::expm1(x); }, {-1e-3, 1e-3, false}) <= 2);
+    CHECK(worst_ulps<double>(d::tanh, [](double x) { return std::tanh(x); }, {-25, 25, false}) <= 3);
+    CHECK(worst_ulps<double>(d::tanh, [](double x) { return std::tanh(x); }, {-1e-3, 1e-3, false}) <= 3);
+    CHECK(worst_ulps<double>(d::sqrt, [](double x) { return std::sqrt(x); }, {-700, 700, true}) <= 0);
+    CHECK(d::log(std::numeric_limits<double>::denorm_min()) == std::log(std::numeric_limits<double>::denorm_min()));
+    CHECK(std::isnan(d::log(-1.0)));
+    CHECK(std::isnan(d::exp(std::numeric_limits<double>::quiet_NaN())));
+    CHECK(d::exp(-745.0) == std::exp(-745.0));  // subnormal result
+}
+
+TEST_CASE("constant-evaluation paths agree with <cmath> (float)", "[math]") {
+    // Reference: the double <cmath> result rounded once to float (glibc's own
+    // tanhf is up to 2 ulp from that, so it is not used as the reference).
+    namespace d = ctnn::math::detail;
+    auto ours = [](auto fn) { return [fn](float x) { return float(fn(double(x))); }; };
+    auto ref = [](double (*fn)(double)) { return [fn](float x) { return float(fn(double(x))); }; };
+    CHECK(worst_ulps<float>(ours(d::exp), ref(std::exp), {-87, 88, false}) <= 1);
+    CHECK(worst_ulps<float>(ours(d::log), ref(std::log), {-80, 80, true}) <= 1);
+    CHECK(worst_ulps<float>(ours(d::tanh), ref(std::tanh), {-10, 10, false}) <= 1);
+    CHECK(worst_ulps<float>(ours(d::expm1), ref(std::expm1), {-10, 10, false}) <= 1);
+}
+
+TEST_CASE("run-time calls are exactly <cmath>", "[math]") {
+    volatile double x = 0.731;
+    REQUIRE(cm::exp(double(x)) == std::exp(double(x)));
+    REQUIRE(cm::log(double(x)) == std::log(double(x)));
+    REQUIRE(cm::tanh(double(x)) == std::tanh(double(x)));
+    REQUIRE(cm::exp(float(x)) == std::exp(float(x)));
+}
