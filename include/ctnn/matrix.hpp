@@ -152,6 +152,16 @@ constexpr auto operator*(const matrix<T, Rows, LhsCols>& a, const matrix<U, RhsR
         static_assert(detail::always_false<T, U>,
                       "ctnn: matrix product of different element types; use one type (float or double) throughout");
         return matrix<T, Rows, Cols>{};
+    } else if constexpr (LhsCols != RhsRows && LhsCols == Cols) {
+        static_assert(LhsCols == RhsRows,
+                      "ctnn: a * b needs a.cols == b.rows; a and b have the same number of columns, so "
+                      "a * transpose(b) was likely meant, as in dW = dZ * transpose(A_prev)");
+        return matrix<T, Rows, Cols>{};
+    } else if constexpr (LhsCols != RhsRows && Rows == RhsRows) {
+        static_assert(LhsCols == RhsRows,
+                      "ctnn: a * b needs a.cols == b.rows; a and b have the same number of rows, so "
+                      "transpose(a) * b was likely meant, as in dA_prev = transpose(W) * dZ");
+        return matrix<T, Rows, Cols>{};
     } else if constexpr (LhsCols != RhsRows) {
         static_assert(LhsCols == RhsRows,
                       "ctnn: a * b needs a.cols == b.rows; for dW = dZ * A_prev^T write dZ * transpose(A_prev), "

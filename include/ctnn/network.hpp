@@ -24,19 +24,35 @@ template <class L> inline constexpr bool is_input = false;
 template <size_t N> inline constexpr bool is_input<input<N>> = true;
 template <class L> inline constexpr bool is_dense = false;
 template <size_t U, class A> inline constexpr bool is_dense<dense<U, A>> = true;
+/// the width of a layer description, read from its template arguments so that
+/// dense<0, ...> and input<0> are never instantiated: the network reports them
+/// itself, in one message instead of a chain of instantiation notes
+template <class L> inline constexpr size_t units_of = 1;
+template <size_t N> inline constexpr size_t units_of<input<N>> = N;
+template <size_t U, class A> inline constexpr size_t units_of<dense<U, A>> = U;
+/// whether network<T, Input, Layers...> passes all of its checks; when it does
+/// not, its members do nothing, so that the failed check is the only message
+template <class T, class Input, class... Layers>
+inline constexpr bool network_ok = std::is_floating_point_v<T> && is_input<Input> && sizeof...(Layers) > 0 &&
+                                   (is_dense<Layers> && ...) && units_of<Input> > 0 && ((units_of<Layers> > 0) && ...);
 
 /// the width of a layer description; 1 for an invalid one, so that a rejected
 /// network does not go on to produce a second error for a 0-row matrix
 template <class L>
 constexpr size_t safe_units() noexcept {
     if constexpr (is_input<L> || is_dense<L>) {
-        return L::units > 0 ? L::units : 1;
+        return units_of<L> > 0 ? units_of<L> : 1;
     } else {
         return 1;
     }
 }
 template <class L> struct activation_of { using type = act::identity; };
 template <size_t U, class A> struct activation_of<dense<U, A>> { using type = A; };
+/// the activation of the last layer description (identity for none); a fold of
+/// the built-in comma over pointers, so that no description is instantiated
+template <class... Layers>
+using last_activation = typename activation_of<typename std::remove_pointer_t<decltype((
+    static_cast<std::type_identity<dense<1>>*>(nullptr), ..., static_cast<std::type_identity<Layers>*>(nullptr)))>::type>::type;
 
 /// the index of the last element of a non-empty pack
 template <size_t N> inline constexpr size_t last = N - 1;
@@ -125,9 +141,15 @@ struct network {
     static_assert(detail::is_input<Input>, "ctnn: a network starts with ctnn::input<N>, the number of input features");
     static_assert(sizeof...(Layers) > 0, "ctnn: a network needs at least one dense layer after its input");
     static_assert((detail::is_dense<Layers> && ...), "ctnn: every layer after the input must be ctnn::dense<Units, Act>");
+    static_assert(!detail::is_input<Input> || detail::units_of<Input> > 0,
+                  "ctnn: input<0> has no features; the input width must be at least 1");
+    static_assert(((!detail::is_dense<Layers> || detail::units_of<Layers> > 0) && ...),
+                  "ctnn: dense<0, ...> has no units; every layer needs a width of at least 1");
 
 private:
-    using types = detail::network_types<T, std::make_index_sequence<sizeof...(Layers)>, Input, Layers...>;
+    // float stands in for a rejected T, so that network<int, ...> reports only its check above
+    using safe_value_type = std::conditional_t<std::is_floating_point_v<T>, T, float>;
+    using types = detail::network_types<safe_value_type, std::make_index_sequence<sizeof...(Layers)>, Input, Layers...>;
 
 public:
     using value_type = T;
@@ -142,11 +164,11 @@ public:
     /// the type of layer I
     template <size_t I>
     using layer_type = std::remove_cvref_t<decltype(boost::hana::at_c<I>(std::declval<layers_type&>()))>;
-    using output_activation = typename layer_type<depth - 1>::activation;
+    using output_activation = detail::last_activation<Layers...>;
 
     /// number of trainable parameters (all W and b)
     static constexpr size_t parameter_count = []<size_t... I>(std::index_sequence<I...>) {
-        return (layer_type<I>::parameter_count + ...);
+        return (size_t{0} + ... + layer_type<I>::parameter_count);
     }(std::make_index_sequence<depth>{});
     /// bytes of all parameters
     static constexpr size_t parameter_bytes = parameter_count * sizeof(T);
@@ -217,7 +239,9 @@ public:
     /// cache the backward pass needs. M is deduced from X.
     template <class U, size_t Rows, size_t M>
     constexpr auto forward(const matrix<U, Rows, M>& x) const noexcept {
-        if constexpr (Rows != input_width) {
+        if constexpr (!detail::network_ok<T, Input, Layers...>) {
+            return cache_type<M>{};  // the network's own check has reported the mistake
+        } else if constexpr (Rows != input_width) {
             static_assert(Rows == input_width,
                           "ctnn: forward(X) needs X.rows == the network's input width "
                           "(X is features x batch, one sample per column)");
@@ -238,7 +262,9 @@ public:
     /// Inference only: the output for a batch of M samples, keeping no cache.
     template <class U, size_t Rows, size_t M>
     constexpr auto predict(const matrix<U, Rows, M>& x) const noexcept {
-        if constexpr (Rows != input_width) {
+        if constexpr (!detail::network_ok<T, Input, Layers...>) {
+            return matrix<safe_value_type, output_width, M>{};  // the network's own check has reported it
+        } else if constexpr (Rows != input_width) {
             static_assert(Rows == input_width,
                           "ctnn: predict(X) needs X.rows == the network's input width "
                           "(X is features x batch, one sample per column)");
@@ -256,7 +282,9 @@ public:
     template <class Cache, class U, size_t YRows, size_t YCols, class Loss>
     constexpr gradients_type backward(const Cache& cache, const matrix<U, YRows, YCols>& y, const Loss&) const noexcept {
         gradients_type g{};
-        if constexpr (!detail::is_cache_of<Cache, network>) {
+        if constexpr (!detail::network_ok<T, Input, Layers...>) {
+            // the network's own check has reported the mistake
+        } else if constexpr (!detail::is_cache_of<Cache, network>) {
             static_assert(detail::is_cache_of<Cache, network>,
                           "ctnn: backward(cache, Y, loss) needs the cache returned by this network's forward(X)");
         } else if constexpr (YRows != output_width) {

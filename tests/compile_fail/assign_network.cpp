@@ -1,0 +1,20 @@
+// expect: ctnn: cannot assign the parameters of a network of another shape
+// Case: assigning a network of another shape (a trained 2-3-1 net into a 2-4-1 net).
+#include <ctnn/ctnn.hpp>
+
+using net_t = ctnn::network<float, ctnn::input<2>, ctnn::dense<3, ctnn::act::relu>,
+                            ctnn::dense<1, ctnn::act::sigmoid>>;
+using wide_t = ctnn::network<float, ctnn::input<2>, ctnn::dense<4, ctnn::act::relu>,
+                             ctnn::dense<1, ctnn::act::sigmoid>>;
+
+int main() {
+    net_t net{};
+#if CTNN_FAIL
+    wide_t trained{};
+#else
+    net_t trained{};
+#endif
+    trained.initialize(42);
+    net = trained;
+    return static_cast<int>(net.layer<0>().W(0, 0));
+}

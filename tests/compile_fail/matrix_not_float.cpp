@@ -1,0 +1,13 @@
+// expect: ctnn: matrix elements must be float or double
+// Case: a matrix of int (every gradient would be truncated).
+#include <ctnn/ctnn.hpp>
+
+int main() {
+#if CTNN_FAIL
+    ctnn::matrix<int, 2, 4> X{};
+#else
+    ctnn::matrix<float, 2, 4> X{};
+#endif
+    X(0, 0) = 1;
+    return static_cast<int>(X(0, 0));
+}
