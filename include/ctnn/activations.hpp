@@ -19,9 +19,9 @@ struct elementwise {
     static constexpr bool is_elementwise = true;
 
     template <class T, size_t R, size_t C>
-    static constexpr matrix<T, R, C> apply(const matrix<T, R, C>& z) noexcept {
+    CTNN_INLINE static constexpr matrix<T, R, C> apply(const matrix<T, R, C>& z) noexcept {
         matrix<T, R, C> a{};
-        ctnn::detail::map_into(a, z, [](T v) { return Derived::value(v); });
+        ctnn::detail::map_into(a, z, [](T v) CTNN_INLINE { return Derived::value(v); });
         return a;
     }
 };
@@ -34,7 +34,7 @@ struct identity : detail::elementwise<identity> {
     template <class T> static constexpr T value(T z) noexcept { return z; }
     template <class T> static constexpr T derivative(T) noexcept { return T(1); }
     template <class T, size_t R, size_t C>
-    static constexpr matrix<T, R, C> backward(const matrix<T, R, C>&, const matrix<T, R, C>&,
+    CTNN_INLINE static constexpr matrix<T, R, C> backward(const matrix<T, R, C>&, const matrix<T, R, C>&,
                                               const matrix<T, R, C>& da) noexcept {
         return da;
     }
@@ -47,10 +47,10 @@ struct relu : detail::elementwise<relu> {
     template <class T> static constexpr T value(T z) noexcept { return z > T(0) ? z : T(0); }
     template <class T> static constexpr T derivative(T z) noexcept { return z > T(0) ? T(1) : T(0); }
     template <class T, size_t R, size_t C>
-    static constexpr matrix<T, R, C> backward(const matrix<T, R, C>& z, const matrix<T, R, C>&,
+    CTNN_INLINE static constexpr matrix<T, R, C> backward(const matrix<T, R, C>& z, const matrix<T, R, C>&,
                                               const matrix<T, R, C>& da) noexcept {
         matrix<T, R, C> dz{};
-        ctnn::detail::zip_into(dz, z, da, [](T zv, T d) { return zv > T(0) ? d : T(0); });
+        ctnn::detail::zip_into(dz, z, da, [](T zv, T d) CTNN_INLINE { return zv > T(0) ? d : T(0); });
         return dz;
     }
 };
@@ -65,10 +65,10 @@ struct basic_leaky_relu : detail::elementwise<basic_leaky_relu<SlopeNum, SlopeDe
     template <class T> static constexpr T value(T z) noexcept { return z > T(0) ? z : slope<T>() * z; }
     template <class T> static constexpr T derivative(T z) noexcept { return z > T(0) ? T(1) : slope<T>(); }
     template <class T, size_t R, size_t C>
-    static constexpr matrix<T, R, C> backward(const matrix<T, R, C>& z, const matrix<T, R, C>&,
+    CTNN_INLINE static constexpr matrix<T, R, C> backward(const matrix<T, R, C>& z, const matrix<T, R, C>&,
                                               const matrix<T, R, C>& da) noexcept {
         matrix<T, R, C> dz{};
-        ctnn::detail::zip_into(dz, z, da, [](T zv, T d) { return zv > T(0) ? d : slope<T>() * d; });
+        ctnn::detail::zip_into(dz, z, da, [](T zv, T d) CTNN_INLINE { return zv > T(0) ? d : slope<T>() * d; });
         return dz;
     }
 };
@@ -90,10 +90,10 @@ struct sigmoid : detail::elementwise<sigmoid> {
         return s * (T(1) - s);
     }
     template <class T, size_t R, size_t C>
-    static constexpr matrix<T, R, C> backward(const matrix<T, R, C>&, const matrix<T, R, C>& a,
+    CTNN_INLINE static constexpr matrix<T, R, C> backward(const matrix<T, R, C>&, const matrix<T, R, C>& a,
                                               const matrix<T, R, C>& da) noexcept {
         matrix<T, R, C> dz{};
-        ctnn::detail::zip_into(dz, a, da, [](T av, T d) { return d * av * (T(1) - av); });
+        ctnn::detail::zip_into(dz, a, da, [](T av, T d) CTNN_INLINE { return d * av * (T(1) - av); });
         return dz;
     }
 };
@@ -108,10 +108,10 @@ struct tanh : detail::elementwise<tanh> {
         return T(1) - t * t;
     }
     template <class T, size_t R, size_t C>
-    static constexpr matrix<T, R, C> backward(const matrix<T, R, C>&, const matrix<T, R, C>& a,
+    CTNN_INLINE static constexpr matrix<T, R, C> backward(const matrix<T, R, C>&, const matrix<T, R, C>& a,
                                               const matrix<T, R, C>& da) noexcept {
         matrix<T, R, C> dz{};
-        ctnn::detail::zip_into(dz, a, da, [](T av, T d) { return d * (T(1) - av * av); });
+        ctnn::detail::zip_into(dz, a, da, [](T av, T d) CTNN_INLINE { return d * (T(1) - av * av); });
         return dz;
     }
 };
@@ -124,7 +124,7 @@ struct softmax {
     static constexpr bool is_elementwise = false;
 
     template <class T, size_t R, size_t C>
-    static constexpr matrix<T, R, C> apply(const matrix<T, R, C>& z) noexcept {
+    CTNN_INLINE static constexpr matrix<T, R, C> apply(const matrix<T, R, C>& z) noexcept {
         matrix<T, R, C> a{};
         for (size_t j = 0; j < C; ++j) {
             T mx = z(0, j);
@@ -142,7 +142,7 @@ struct softmax {
 
     /// dZ_i = a_i (dA_i - Σ_k a_k dA_k) per column: the softmax Jacobian times dA
     template <class T, size_t R, size_t C>
-    static constexpr matrix<T, R, C> backward(const matrix<T, R, C>&, const matrix<T, R, C>& a,
+    CTNN_INLINE static constexpr matrix<T, R, C> backward(const matrix<T, R, C>&, const matrix<T, R, C>& a,
                                               const matrix<T, R, C>& da) noexcept {
         matrix<T, R, C> dz{};
         for (size_t j = 0; j < C; ++j) {

@@ -15,6 +15,18 @@
 #define CTNN_UNROLL_LIMIT 256
 #endif
 
+/// Marks every function and lambda of the core: a training step or a predict
+/// call is inlined into its caller as one block, so that tiny networks become
+/// straight-line code with no calls (tests/codegen checks it) and wide ones
+/// keep only their kernels' loops. (GCC and Clang inline only what is worth it
+/// by their own estimate otherwise, and leave kernels of a few instructions
+/// out of line.)
+#if defined(__GNUC__) || defined(__clang__)
+#define CTNN_INLINE __attribute__((always_inline))
+#else
+#define CTNN_INLINE
+#endif
+
 namespace ctnn {
 /// Sizes and indices throughout the library.
 using std::size_t;

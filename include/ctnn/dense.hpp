@@ -65,7 +65,7 @@ struct dense_layer {
 
     /// Z = W·A_prev + b (bias broadcast over the M columns)
     template <size_t M>
-    constexpr matrix<T, Out, M> linear(const matrix<T, In, M>& a_prev) const noexcept {
+    CTNN_INLINE constexpr matrix<T, Out, M> linear(const matrix<T, In, M>& a_prev) const noexcept {
         matrix<T, Out, M> z = broadcast<M>(b);
         detail::gemm_nn_acc(z, W, a_prev);
         return z;
@@ -73,20 +73,20 @@ struct dense_layer {
 
     /// A = g(W·A_prev + b)
     template <size_t M>
-    constexpr matrix<T, Out, M> predict(const matrix<T, In, M>& a_prev) const noexcept {
+    CTNN_INLINE constexpr matrix<T, Out, M> predict(const matrix<T, In, M>& a_prev) const noexcept {
         return Act::apply(linear(a_prev));
     }
 
     /// forward step that keeps Z and A
     template <size_t M>
-    constexpr void forward(const matrix<T, In, M>& a_prev, dense_cache<T, Out, M>& c) const noexcept {
+    CTNN_INLINE constexpr void forward(const matrix<T, In, M>& a_prev, dense_cache<T, Out, M>& c) const noexcept {
         c.Z = linear(a_prev);
         c.A = Act::apply(c.Z);
     }
 
     /// dW = (1/m)·dZ·A_prevᵀ and db = (1/m)·Σ_columns dZ
     template <size_t M>
-    static constexpr void parameter_gradients(const matrix<T, Out, M>& dz, const matrix<T, In, M>& a_prev,
+    CTNN_INLINE static constexpr void parameter_gradients(const matrix<T, Out, M>& dz, const matrix<T, In, M>& a_prev,
                                               gradients_type& g) noexcept {
         constexpr T inv_m = T(1) / T(M);
         detail::gemm_nt(g.dW, dz, a_prev);
@@ -96,7 +96,7 @@ struct dense_layer {
 
     /// dA_prev = Wᵀ·dZ
     template <size_t M>
-    constexpr matrix<T, In, M> input_gradient(const matrix<T, Out, M>& dz) const noexcept {
+    CTNN_INLINE constexpr matrix<T, In, M> input_gradient(const matrix<T, Out, M>& dz) const noexcept {
         matrix<T, In, M> da{};
         detail::gemm_tn(da, W, dz);
         return da;

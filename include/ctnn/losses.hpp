@@ -20,14 +20,14 @@ namespace detail {
 /// log clamped below at -100, as PyTorch's BCELoss does, so A = 0 or 1 gives a
 /// large finite loss instead of inf or NaN
 template <class T>
-constexpr T clamped_log(T x) noexcept {
+CTNN_INLINE constexpr T clamped_log(T x) noexcept {
     if (!(x > T(0))) return T(-100);
     const T l = math::log(x);
     return l < T(-100) ? T(-100) : l;
 }
 
 template <class T, size_t R, size_t C, class U, size_t R2, size_t C2>
-constexpr bool same_shape(const matrix<T, R, C>&, const matrix<U, R2, C2>&) noexcept {
+CTNN_INLINE constexpr bool same_shape(const matrix<T, R, C>&, const matrix<U, R2, C2>&) noexcept {
     return R == R2 && C == C2 && std::is_same_v<T, U>;
 }
 } // namespace detail
@@ -39,7 +39,7 @@ struct mse {
     template <class Act> static constexpr bool accepts = true;
 
     template <class T, size_t R, size_t C, class U, size_t R2, size_t C2>
-    constexpr T value(const matrix<T, R, C>& a, const matrix<U, R2, C2>& y) const noexcept {
+    CTNN_INLINE constexpr T value(const matrix<T, R, C>& a, const matrix<U, R2, C2>& y) const noexcept {
         static_assert(R == R2 && C == C2 && std::is_same_v<T, U>,
                       "ctnn: loss.value(A, Y) needs A and Y of one shape and type: outputs x batch");
         T s{};
@@ -53,13 +53,13 @@ struct mse {
 
     /// ∂(per-sample loss)/∂A
     template <class T, size_t R, size_t C>
-    static constexpr matrix<T, R, C> output_gradient(const matrix<T, R, C>& a, const matrix<T, R, C>& y) noexcept {
+    CTNN_INLINE static constexpr matrix<T, R, C> output_gradient(const matrix<T, R, C>& a, const matrix<T, R, C>& y) noexcept {
         return a - y;
     }
 
     /// dZ[L] = dA ⊙ g'(Z) through the output activation Act
     template <class Act, class T, size_t R, size_t C>
-    static constexpr matrix<T, R, C> output_delta(const matrix<T, R, C>& z, const matrix<T, R, C>& a,
+    CTNN_INLINE static constexpr matrix<T, R, C> output_delta(const matrix<T, R, C>& z, const matrix<T, R, C>& a,
                                                   const matrix<T, R, C>& y) noexcept {
         return Act::backward(z, a, output_gradient(a, y));
     }
@@ -72,7 +72,7 @@ struct binary_cross_entropy {
     template <class Act> static constexpr bool accepts = std::is_same_v<Act, act::sigmoid>;
 
     template <class T, size_t R, size_t C, class U, size_t R2, size_t C2>
-    constexpr T value(const matrix<T, R, C>& a, const matrix<U, R2, C2>& y) const noexcept {
+    CTNN_INLINE constexpr T value(const matrix<T, R, C>& a, const matrix<U, R2, C2>& y) const noexcept {
         static_assert(R == R2 && C == C2 && std::is_same_v<T, U>,
                       "ctnn: loss.value(A, Y) needs A and Y of one shape and type: outputs x batch");
         T s{};
@@ -85,15 +85,15 @@ struct binary_cross_entropy {
 
     /// ∂(per-sample loss)/∂A = (a − y) / (a(1 − a)); not used by backward, which fuses
     template <class T, size_t R, size_t C>
-    static constexpr matrix<T, R, C> output_gradient(const matrix<T, R, C>& a, const matrix<T, R, C>& y) noexcept {
+    CTNN_INLINE static constexpr matrix<T, R, C> output_gradient(const matrix<T, R, C>& a, const matrix<T, R, C>& y) noexcept {
         matrix<T, R, C> g{};
-        ctnn::detail::zip_into(g, a, y, [](T av, T yv) { return (av - yv) / (av * (T(1) - av)); });
+        ctnn::detail::zip_into(g, a, y, [](T av, T yv) CTNN_INLINE { return (av - yv) / (av * (T(1) - av)); });
         return g;
     }
 
     /// dZ[L] = A − Y (sigmoid output)
     template <class Act, class T, size_t R, size_t C>
-    static constexpr matrix<T, R, C> output_delta(const matrix<T, R, C>&, const matrix<T, R, C>& a,
+    CTNN_INLINE static constexpr matrix<T, R, C> output_delta(const matrix<T, R, C>&, const matrix<T, R, C>& a,
                                                   const matrix<T, R, C>& y) noexcept {
         return a - y;
     }
@@ -106,7 +106,7 @@ struct cross_entropy {
     template <class Act> static constexpr bool accepts = std::is_same_v<Act, act::softmax>;
 
     template <class T, size_t R, size_t C, class U, size_t R2, size_t C2>
-    constexpr T value(const matrix<T, R, C>& a, const matrix<U, R2, C2>& y) const noexcept {
+    CTNN_INLINE constexpr T value(const matrix<T, R, C>& a, const matrix<U, R2, C2>& y) const noexcept {
         static_assert(R == R2 && C == C2 && std::is_same_v<T, U>,
                       "ctnn: loss.value(A, Y) needs A and Y of one shape and type: outputs x batch");
         T s{};
@@ -118,16 +118,16 @@ struct cross_entropy {
 
     /// ∂(per-sample loss)/∂A = −y / a; not used by backward, which fuses
     template <class T, size_t R, size_t C>
-    static constexpr matrix<T, R, C> output_gradient(const matrix<T, R, C>& a, const matrix<T, R, C>& y) noexcept {
+    CTNN_INLINE static constexpr matrix<T, R, C> output_gradient(const matrix<T, R, C>& a, const matrix<T, R, C>& y) noexcept {
         matrix<T, R, C> g{};
-        ctnn::detail::zip_into(g, a, y, [](T av, T yv) { return -yv / av; });
+        ctnn::detail::zip_into(g, a, y, [](T av, T yv) CTNN_INLINE { return -yv / av; });
         return g;
     }
 
     /// dZ[L] = A·Σy − Y per column (softmax output): A − Y for one-hot or any
     /// label columns that sum to 1, and still the exact gradient when they do not
     template <class Act, class T, size_t R, size_t C>
-    static constexpr matrix<T, R, C> output_delta(const matrix<T, R, C>&, const matrix<T, R, C>& a,
+    CTNN_INLINE static constexpr matrix<T, R, C> output_delta(const matrix<T, R, C>&, const matrix<T, R, C>& a,
                                                   const matrix<T, R, C>& y) noexcept {
         matrix<T, R, C> dz{};
         for (size_t j = 0; j < C; ++j) {

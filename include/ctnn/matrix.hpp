@@ -30,15 +30,15 @@ struct matrix {
     T elems[Rows * Cols]{};
 
     /// element in row r, column c
-    constexpr T& operator()(size_t r, size_t c) noexcept { return elems[r * Cols + c]; }
+    CTNN_INLINE constexpr T& operator()(size_t r, size_t c) noexcept { return elems[r * Cols + c]; }
     /// element in row r, column c
-    constexpr const T& operator()(size_t r, size_t c) const noexcept { return elems[r * Cols + c]; }
+    CTNN_INLINE constexpr const T& operator()(size_t r, size_t c) const noexcept { return elems[r * Cols + c]; }
     /// element i in row-major order
-    constexpr T& operator[](size_t i) noexcept { return elems[i]; }
+    CTNN_INLINE constexpr T& operator[](size_t i) noexcept { return elems[i]; }
     /// element i in row-major order
-    constexpr const T& operator[](size_t i) const noexcept { return elems[i]; }
-    constexpr T* data() noexcept { return elems; }
-    constexpr const T* data() const noexcept { return elems; }
+    CTNN_INLINE constexpr const T& operator[](size_t i) const noexcept { return elems[i]; }
+    CTNN_INLINE constexpr T* data() noexcept { return elems; }
+    CTNN_INLINE constexpr const T* data() const noexcept { return elems; }
 
     friend constexpr bool operator==(const matrix&, const matrix&) = default;
 
@@ -68,13 +68,13 @@ inline constexpr bool always_false = false;
 
 /// f(0), ..., f(N-1) as straight-line code (a fold, not a recursive unroller)
 template <size_t N, class F>
-constexpr void repeat(F&& f) {
-    [&]<size_t... I>(std::index_sequence<I...>) { (f(I), ...); }(std::make_index_sequence<N>{});
+CTNN_INLINE constexpr void repeat(F&& f) {
+    [&]<size_t... I>(std::index_sequence<I...>) CTNN_INLINE { (f(I), ...); }(std::make_index_sequence<N>{});
 }
 
 /// f(0..N-1), unrolled when Unroll, as a plain loop otherwise
 template <bool Unroll, size_t N, class F>
-constexpr void loop(F&& f) {
+CTNN_INLINE constexpr void loop(F&& f) {
     if constexpr (Unroll) {
         repeat<N>(f);
     } else {
@@ -88,14 +88,14 @@ inline constexpr bool unroll = Work <= CTNN_UNROLL_LIMIT;
 
 /// out[i] = f(a[i]) over all elements
 template <class T, size_t R, size_t C, class F>
-constexpr void map_into(matrix<T, R, C>& out, const matrix<T, R, C>& a, F&& f) {
-    loop<unroll<R * C>, R * C>([&](size_t i) { out.elems[i] = f(a.elems[i]); });
+CTNN_INLINE constexpr void map_into(matrix<T, R, C>& out, const matrix<T, R, C>& a, F&& f) {
+    loop<unroll<R * C>, R * C>([&](size_t i) CTNN_INLINE { out.elems[i] = f(a.elems[i]); });
 }
 
 /// out[i] = f(a[i], b[i]) over all elements
 template <class T, size_t R, size_t C, class F>
-constexpr void zip_into(matrix<T, R, C>& out, const matrix<T, R, C>& a, const matrix<T, R, C>& b, F&& f) {
-    loop<unroll<R * C>, R * C>([&](size_t i) { out.elems[i] = f(a.elems[i], b.elems[i]); });
+CTNN_INLINE constexpr void zip_into(matrix<T, R, C>& out, const matrix<T, R, C>& a, const matrix<T, R, C>& b, F&& f) {
+    loop<unroll<R * C>, R * C>([&](size_t i) CTNN_INLINE { out.elems[i] = f(a.elems[i], b.elems[i]); });
 }
 
 // Product kernels. Each accumulates along the contiguous (column) index of the
@@ -103,37 +103,37 @@ constexpr void zip_into(matrix<T, R, C>& out, const matrix<T, R, C>& a, const ma
 
 /// out += a * b
 template <class T, size_t R, size_t K, size_t C>
-constexpr void gemm_nn_acc(matrix<T, R, C>& out, const matrix<T, R, K>& a, const matrix<T, K, C>& b) {
+CTNN_INLINE constexpr void gemm_nn_acc(matrix<T, R, C>& out, const matrix<T, R, K>& a, const matrix<T, K, C>& b) {
     constexpr bool u = unroll<R * K * C>;
-    loop<u, R>([&](size_t i) {
-        loop<u, K>([&](size_t k) {
+    loop<u, R>([&](size_t i) CTNN_INLINE {
+        loop<u, K>([&](size_t k) CTNN_INLINE {
             const T aik = a(i, k);
-            loop<u, C>([&](size_t j) { out(i, j) += aik * b(k, j); });
+            loop<u, C>([&](size_t j) CTNN_INLINE { out(i, j) += aik * b(k, j); });
         });
     });
 }
 
 /// out = aᵀ * b, without forming aᵀ (used for dA_prev = Wᵀ·dZ)
 template <class T, size_t K, size_t R, size_t C>
-constexpr void gemm_tn(matrix<T, R, C>& out, const matrix<T, K, R>& a, const matrix<T, K, C>& b) {
+CTNN_INLINE constexpr void gemm_tn(matrix<T, R, C>& out, const matrix<T, K, R>& a, const matrix<T, K, C>& b) {
     constexpr bool u = unroll<R * K * C>;
     out = matrix<T, R, C>{};
-    loop<u, K>([&](size_t k) {
-        loop<u, R>([&](size_t i) {
+    loop<u, K>([&](size_t k) CTNN_INLINE {
+        loop<u, R>([&](size_t i) CTNN_INLINE {
             const T aki = a(k, i);
-            loop<u, C>([&](size_t j) { out(i, j) += aki * b(k, j); });
+            loop<u, C>([&](size_t j) CTNN_INLINE { out(i, j) += aki * b(k, j); });
         });
     });
 }
 
 /// out = a * bᵀ, without forming bᵀ (used for dW = dZ·A_prevᵀ)
 template <class T, size_t R, size_t K, size_t C>
-constexpr void gemm_nt(matrix<T, R, C>& out, const matrix<T, R, K>& a, const matrix<T, C, K>& b) {
+CTNN_INLINE constexpr void gemm_nt(matrix<T, R, C>& out, const matrix<T, R, K>& a, const matrix<T, C, K>& b) {
     constexpr bool u = unroll<R * K * C>;
-    loop<u, R>([&](size_t i) {
-        loop<u, C>([&](size_t j) {
+    loop<u, R>([&](size_t i) CTNN_INLINE {
+        loop<u, C>([&](size_t j) CTNN_INLINE {
             T s{};
-            loop<u, K>([&](size_t k) { s += a(i, k) * b(j, k); });
+            loop<u, K>([&](size_t k) CTNN_INLINE { s += a(i, k) * b(j, k); });
             out(i, j) = s;
         });
     });
@@ -147,7 +147,7 @@ constexpr void gemm_nt(matrix<T, R, C>& out, const matrix<T, R, K>& a, const mat
 
 /// matrix product (Rows x Inner) * (Inner x Cols)
 template <class T, size_t Rows, size_t LhsCols, class U, size_t RhsRows, size_t Cols>
-constexpr auto operator*(const matrix<T, Rows, LhsCols>& a, const matrix<U, RhsRows, Cols>& b) noexcept {
+CTNN_INLINE constexpr auto operator*(const matrix<T, Rows, LhsCols>& a, const matrix<U, RhsRows, Cols>& b) noexcept {
     if constexpr (!std::is_same_v<T, U>) {
         static_assert(detail::always_false<T, U>,
                       "ctnn: matrix product of different element types; use one type (float or double) throughout");
@@ -176,7 +176,7 @@ constexpr auto operator*(const matrix<T, Rows, LhsCols>& a, const matrix<U, RhsR
 
 /// element-wise sum of two matrices of one shape
 template <class T, size_t R, size_t C, class U, size_t R2, size_t C2>
-constexpr auto operator+(const matrix<T, R, C>& a, const matrix<U, R2, C2>& b) noexcept {
+CTNN_INLINE constexpr auto operator+(const matrix<T, R, C>& a, const matrix<U, R2, C2>& b) noexcept {
     if constexpr (R != R2 || C != C2) {
         static_assert(R == R2 && C == C2,
                       "ctnn: a + b needs two matrices of the same shape; to add a bias to every column "
@@ -187,14 +187,14 @@ constexpr auto operator+(const matrix<T, R, C>& a, const matrix<U, R2, C2>& b) n
         return a;
     } else {
         matrix<T, R, C> out{};
-        detail::zip_into(out, a, b, [](T x, T y) { return x + y; });
+        detail::zip_into(out, a, b, [](T x, T y) CTNN_INLINE { return x + y; });
         return out;
     }
 }
 
 /// element-wise difference of two matrices of one shape
 template <class T, size_t R, size_t C, class U, size_t R2, size_t C2>
-constexpr auto operator-(const matrix<T, R, C>& a, const matrix<U, R2, C2>& b) noexcept {
+CTNN_INLINE constexpr auto operator-(const matrix<T, R, C>& a, const matrix<U, R2, C2>& b) noexcept {
     if constexpr (R != R2 || C != C2) {
         static_assert(R == R2 && C == C2,
                       "ctnn: a - b needs two matrices of the same shape (for dZ = A - Y: the output A and "
@@ -205,14 +205,14 @@ constexpr auto operator-(const matrix<T, R, C>& a, const matrix<U, R2, C2>& b) n
         return a;
     } else {
         matrix<T, R, C> out{};
-        detail::zip_into(out, a, b, [](T x, T y) { return x - y; });
+        detail::zip_into(out, a, b, [](T x, T y) CTNN_INLINE { return x - y; });
         return out;
     }
 }
 
 /// element-wise (Hadamard) product, as in dZ = dA ⊙ g'(Z)
 template <class T, size_t R, size_t C, class U, size_t R2, size_t C2>
-constexpr auto hadamard(const matrix<T, R, C>& a, const matrix<U, R2, C2>& b) noexcept {
+CTNN_INLINE constexpr auto hadamard(const matrix<T, R, C>& a, const matrix<U, R2, C2>& b) noexcept {
     if constexpr (R != R2 || C != C2) {
         static_assert(R == R2 && C == C2,
                       "ctnn: hadamard(a, b) needs two matrices of the same shape; in dZ = dA (.) g'(Z) "
@@ -224,7 +224,7 @@ constexpr auto hadamard(const matrix<T, R, C>& a, const matrix<U, R2, C2>& b) no
         return a;
     } else {
         matrix<T, R, C> out{};
-        detail::zip_into(out, a, b, [](T x, T y) { return x * y; });
+        detail::zip_into(out, a, b, [](T x, T y) CTNN_INLINE { return x * y; });
         return out;
     }
 }
@@ -234,7 +234,7 @@ template <class T, size_t R, size_t C, class U, size_t R2, size_t C2>
 constexpr matrix<T, R, C>& operator+=(matrix<T, R, C>& a, const matrix<U, R2, C2>& b) noexcept {
     static_assert((R == R2 && C == C2) && std::is_same_v<T, U>,
                   "ctnn: a += b needs two matrices of the same shape and element type");
-    if constexpr (R == R2 && C == C2 && std::is_same_v<T, U>) detail::zip_into(a, a, b, [](T x, T y) { return x + y; });
+    if constexpr (R == R2 && C == C2 && std::is_same_v<T, U>) detail::zip_into(a, a, b, [](T x, T y) CTNN_INLINE { return x + y; });
     return a;
 }
 
@@ -243,58 +243,58 @@ template <class T, size_t R, size_t C, class U, size_t R2, size_t C2>
 constexpr matrix<T, R, C>& operator-=(matrix<T, R, C>& a, const matrix<U, R2, C2>& b) noexcept {
     static_assert((R == R2 && C == C2) && std::is_same_v<T, U>,
                   "ctnn: a -= b needs two matrices of the same shape and element type");
-    if constexpr (R == R2 && C == C2 && std::is_same_v<T, U>) detail::zip_into(a, a, b, [](T x, T y) { return x - y; });
+    if constexpr (R == R2 && C == C2 && std::is_same_v<T, U>) detail::zip_into(a, a, b, [](T x, T y) CTNN_INLINE { return x - y; });
     return a;
 }
 
 /// the transpose, as a new matrix (products with a transpose inside the
 /// library use kernels that never form it)
 template <class T, size_t R, size_t C>
-constexpr matrix<T, C, R> transpose(const matrix<T, R, C>& a) noexcept {
+CTNN_INLINE constexpr matrix<T, C, R> transpose(const matrix<T, R, C>& a) noexcept {
     matrix<T, C, R> out{};
-    detail::loop<detail::unroll<R * C>, R>([&](size_t i) {
-        detail::loop<detail::unroll<R * C>, C>([&](size_t j) { out(j, i) = a(i, j); });
+    detail::loop<detail::unroll<R * C>, R>([&](size_t i) CTNN_INLINE {
+        detail::loop<detail::unroll<R * C>, C>([&](size_t j) CTNN_INLINE { out(j, i) = a(i, j); });
     });
     return out;
 }
 
 /// scalar multiple s·a
 template <class T, size_t R, size_t C>
-constexpr matrix<T, R, C> operator*(const matrix<T, R, C>& a, std::type_identity_t<T> s) noexcept {
+CTNN_INLINE constexpr matrix<T, R, C> operator*(const matrix<T, R, C>& a, std::type_identity_t<T> s) noexcept {
     matrix<T, R, C> out{};
-    detail::map_into(out, a, [s](T x) { return x * s; });
+    detail::map_into(out, a, [s](T x) CTNN_INLINE { return x * s; });
     return out;
 }
 
 /// scalar multiple s·a
 template <class T, size_t R, size_t C>
-constexpr matrix<T, R, C> operator*(std::type_identity_t<T> s, const matrix<T, R, C>& a) noexcept {
+CTNN_INLINE constexpr matrix<T, R, C> operator*(std::type_identity_t<T> s, const matrix<T, R, C>& a) noexcept {
     return a * s;
 }
 
 /// a / s, element-wise
 template <class T, size_t R, size_t C>
-constexpr matrix<T, R, C> operator/(const matrix<T, R, C>& a, std::type_identity_t<T> s) noexcept {
+CTNN_INLINE constexpr matrix<T, R, C> operator/(const matrix<T, R, C>& a, std::type_identity_t<T> s) noexcept {
     matrix<T, R, C> out{};
-    detail::map_into(out, a, [s](T x) { return x / s; });
+    detail::map_into(out, a, [s](T x) CTNN_INLINE { return x / s; });
     return out;
 }
 
 /// -a
 template <class T, size_t R, size_t C>
-constexpr matrix<T, R, C> operator-(const matrix<T, R, C>& a) noexcept {
+CTNN_INLINE constexpr matrix<T, R, C> operator-(const matrix<T, R, C>& a) noexcept {
     matrix<T, R, C> out{};
-    detail::map_into(out, a, [](T x) { return -x; });
+    detail::map_into(out, a, [](T x) CTNN_INLINE { return -x; });
     return out;
 }
 
 /// Σ over the columns: an R x C matrix becomes R x 1 (db = (1/m)·sum_columns(dZ))
 template <class T, size_t R, size_t C>
-constexpr matrix<T, R, 1> sum_columns(const matrix<T, R, C>& a) noexcept {
+CTNN_INLINE constexpr matrix<T, R, 1> sum_columns(const matrix<T, R, C>& a) noexcept {
     matrix<T, R, 1> out{};
-    detail::loop<detail::unroll<R * C>, R>([&](size_t i) {
+    detail::loop<detail::unroll<R * C>, R>([&](size_t i) CTNN_INLINE {
         T s{};
-        detail::loop<detail::unroll<R * C>, C>([&](size_t j) { s += a(i, j); });
+        detail::loop<detail::unroll<R * C>, C>([&](size_t j) CTNN_INLINE { s += a(i, j); });
         out(i, 0) = s;
     });
     return out;
@@ -302,12 +302,12 @@ constexpr matrix<T, R, 1> sum_columns(const matrix<T, R, C>& a) noexcept {
 
 /// R x 1 bias repeated into every one of Cols columns
 template <size_t Cols, class T, size_t R, size_t C>
-constexpr matrix<T, R, Cols> broadcast(const matrix<T, R, C>& b) noexcept {
+CTNN_INLINE constexpr matrix<T, R, Cols> broadcast(const matrix<T, R, C>& b) noexcept {
     static_assert(C == 1, "ctnn: broadcast<Cols>(b) repeats a column vector; b must be R x 1");
     matrix<T, R, Cols> out{};
     if constexpr (C == 1) {
-        detail::loop<detail::unroll<R * Cols>, R>([&](size_t i) {
-            detail::loop<detail::unroll<R * Cols>, Cols>([&](size_t j) { out(i, j) = b(i, 0); });
+        detail::loop<detail::unroll<R * Cols>, R>([&](size_t i) CTNN_INLINE {
+            detail::loop<detail::unroll<R * Cols>, Cols>([&](size_t j) CTNN_INLINE { out(i, j) = b(i, 0); });
         });
     }
     return out;
@@ -315,15 +315,15 @@ constexpr matrix<T, R, Cols> broadcast(const matrix<T, R, C>& b) noexcept {
 
 /// Z + b with the R x 1 bias b added to every column (Z = W·A + b)
 template <class T, size_t R, size_t C, class U, size_t BR, size_t BC>
-constexpr auto add_bias(const matrix<T, R, C>& z, const matrix<U, BR, BC>& b) noexcept {
+CTNN_INLINE constexpr auto add_bias(const matrix<T, R, C>& z, const matrix<U, BR, BC>& b) noexcept {
     if constexpr (BR != R || BC != 1 || !std::is_same_v<T, U>) {
         static_assert(BR == R && BC == 1 && std::is_same_v<T, U>,
                       "ctnn: add_bias(Z, b) needs b to be a column of Z.rows elements of Z's type");
         return z;
     } else {
         matrix<T, R, C> out = z;
-        detail::loop<detail::unroll<R * C>, R>([&](size_t i) {
-            detail::loop<detail::unroll<R * C>, C>([&](size_t j) { out(i, j) += b(i, 0); });
+        detail::loop<detail::unroll<R * C>, R>([&](size_t i) CTNN_INLINE {
+            detail::loop<detail::unroll<R * C>, C>([&](size_t j) CTNN_INLINE { out(i, j) += b(i, 0); });
         });
         return out;
     }
@@ -331,7 +331,7 @@ constexpr auto add_bias(const matrix<T, R, C>& z, const matrix<U, BR, BC>& b) no
 
 /// f applied to every element
 template <class T, size_t R, size_t C, class F>
-constexpr matrix<T, R, C> map(const matrix<T, R, C>& a, F&& f) noexcept {
+CTNN_INLINE constexpr matrix<T, R, C> map(const matrix<T, R, C>& a, F&& f) noexcept {
     matrix<T, R, C> out{};
     detail::map_into(out, a, f);
     return out;
@@ -339,7 +339,7 @@ constexpr matrix<T, R, C> map(const matrix<T, R, C>& a, F&& f) noexcept {
 
 /// the same matrix converted to element type To
 template <class To, class T, size_t R, size_t C>
-constexpr matrix<To, R, C> cast(const matrix<T, R, C>& a) noexcept {
+CTNN_INLINE constexpr matrix<To, R, C> cast(const matrix<T, R, C>& a) noexcept {
     matrix<To, R, C> out{};
     for (size_t i = 0; i < R * C; ++i) out.elems[i] = static_cast<To>(a.elems[i]);
     return out;
@@ -347,7 +347,7 @@ constexpr matrix<To, R, C> cast(const matrix<T, R, C>& a) noexcept {
 
 /// column j as a Rows x 1 matrix (one sample of a batch)
 template <class T, size_t R, size_t C>
-constexpr matrix<T, R, 1> column(const matrix<T, R, C>& a, size_t j) noexcept {
+CTNN_INLINE constexpr matrix<T, R, 1> column(const matrix<T, R, C>& a, size_t j) noexcept {
     matrix<T, R, 1> out{};
     for (size_t i = 0; i < R; ++i) out(i, 0) = a(i, j);
     return out;

@@ -8,7 +8,6 @@
 #include <utility>
 
 #include <boost/hana/at.hpp>
-#include <boost/hana/fold_left.hpp>
 #include <boost/hana/tuple.hpp>
 
 #include <ctnn/dense.hpp>
@@ -39,7 +38,7 @@ inline constexpr bool network_ok = std::is_floating_point_v<T> && is_input<Input
 /// the width of a layer description; 1 for an invalid one, so that a rejected
 /// network does not go on to produce a second error for a 0-row matrix
 template <class L>
-constexpr size_t safe_units() noexcept {
+CTNN_INLINE constexpr size_t safe_units() noexcept {
     if constexpr (is_input<L> || is_dense<L>) {
         return units_of<L> > 0 ? units_of<L> : 1;
     } else {
@@ -67,17 +66,17 @@ struct gradients {
 
     /// gradients of layer I (0-based, as network::layer<I>)
     template <size_t I>
-    constexpr auto& layer() noexcept {
+    CTNN_INLINE constexpr auto& layer() noexcept {
         static_assert(I < depth, "ctnn: grads.layer<I>() index out of range; layers are numbered 0 .. depth-1");
         return boost::hana::at_c<(I < depth ? I : 0)>(layers);
     }
     template <size_t I>
-    constexpr const auto& layer() const noexcept {
+    CTNN_INLINE constexpr const auto& layer() const noexcept {
         static_assert(I < depth, "ctnn: grads.layer<I>() index out of range; layers are numbered 0 .. depth-1");
         return boost::hana::at_c<(I < depth ? I : 0)>(layers);
     }
     friend constexpr bool operator==(const gradients& a, const gradients& b) noexcept {
-        return [&]<size_t... I>(std::index_sequence<I...>) {
+        return [&]<size_t... I>(std::index_sequence<I...>) CTNN_INLINE {
             return ((a.template layer<I>() == b.template layer<I>()) && ...);
         }(std::make_index_sequence<depth>{});
     }
@@ -93,18 +92,18 @@ struct forward_cache {
     boost::hana::tuple<LayerCaches...> layers;
 
     /// the network's input X = A[0]
-    constexpr const matrix<T, In, M>& input() const noexcept { return X; }
+    CTNN_INLINE constexpr const matrix<T, In, M>& input() const noexcept { return X; }
     /// the network's output A[L]
-    constexpr const auto& output() const noexcept { return boost::hana::at_c<depth - 1>(layers).A; }
+    CTNN_INLINE constexpr const auto& output() const noexcept { return boost::hana::at_c<depth - 1>(layers).A; }
     /// Z and A of layer I (0-based, as network::layer<I>)
     template <size_t I>
-    constexpr const auto& layer() const noexcept {
+    CTNN_INLINE constexpr const auto& layer() const noexcept {
         static_assert(I < depth, "ctnn: cache.layer<I>() index out of range; layers are numbered 0 .. depth-1");
         return boost::hana::at_c<(I < depth ? I : 0)>(layers);
     }
     /// the input of layer I: X for I = 0, else layer<I-1>().A
     template <size_t I>
-    constexpr const auto& input_of() const noexcept {
+    CTNN_INLINE constexpr const auto& input_of() const noexcept {
         if constexpr (I == 0) {
             return X;
         } else {
@@ -194,21 +193,21 @@ public:
 
     /// layer I (0-based; the input is not a layer): .W and .b
     template <size_t I>
-    constexpr auto& layer() noexcept {
+    CTNN_INLINE constexpr auto& layer() noexcept {
         static_assert(I < depth, "ctnn: net.layer<I>() index out of range; layers are numbered 0 .. depth-1 "
                                  "and the input is not a layer");
         return boost::hana::at_c<(I < depth ? I : 0)>(layers);
     }
     /// layer I (0-based; the input is not a layer): .W and .b
     template <size_t I>
-    constexpr const auto& layer() const noexcept {
+    CTNN_INLINE constexpr const auto& layer() const noexcept {
         static_assert(I < depth, "ctnn: net.layer<I>() index out of range; layers are numbered 0 .. depth-1 "
                                  "and the input is not a layer");
         return boost::hana::at_c<(I < depth ? I : 0)>(layers);
     }
 
     friend constexpr bool operator==(const network& a, const network& b) noexcept {
-        return [&]<size_t... I>(std::index_sequence<I...>) {
+        return [&]<size_t... I>(std::index_sequence<I...>) CTNN_INLINE {
             return ((a.template layer<I>() == b.template layer<I>()) && ...);
         }(std::make_index_sequence<depth>{});
     }
@@ -238,7 +237,7 @@ public:
     /// Forward pass for a batch of M samples (X is input_width x M); returns the
     /// cache the backward pass needs. M is deduced from X.
     template <class U, size_t Rows, size_t M>
-    constexpr auto forward(const matrix<U, Rows, M>& x) const noexcept {
+    CTNN_INLINE constexpr auto forward(const matrix<U, Rows, M>& x) const noexcept {
         if constexpr (!detail::network_ok<T, Input, Layers...>) {
             return cache_type<M>{};  // the network's own check has reported the mistake
         } else if constexpr (Rows != input_width) {
@@ -252,7 +251,7 @@ public:
         } else {
             cache_type<M> c{};
             c.X = x;
-            [&]<size_t... I>(std::index_sequence<I...>) {
+            [&]<size_t... I>(std::index_sequence<I...>) CTNN_INLINE {
                 (boost::hana::at_c<I>(layers).forward(c.template input_of<I>(), boost::hana::at_c<I>(c.layers)), ...);
             }(std::make_index_sequence<depth>{});
             return c;
@@ -261,7 +260,7 @@ public:
 
     /// Inference only: the output for a batch of M samples, keeping no cache.
     template <class U, size_t Rows, size_t M>
-    constexpr auto predict(const matrix<U, Rows, M>& x) const noexcept {
+    CTNN_INLINE constexpr auto predict(const matrix<U, Rows, M>& x) const noexcept {
         if constexpr (!detail::network_ok<T, Input, Layers...>) {
             return matrix<safe_value_type, output_width, M>{};  // the network's own check has reported it
         } else if constexpr (Rows != input_width) {
@@ -273,14 +272,14 @@ public:
             static_assert(detail::always_false<U>, "ctnn: predict(X) needs X of the network's element type");
             return matrix<T, output_width, M>{};
         } else {
-            return boost::hana::fold_left(layers, x, [](const auto& a, const auto& l) { return l.predict(a); });
+            return predict_from<0>(x);
         }
     }
 
     /// Backward pass: the gradients of the batch-mean loss with respect to every
     /// W and b, from the cache of forward(X) and the labels Y (output_width x M).
     template <class Cache, class U, size_t YRows, size_t YCols, class Loss>
-    constexpr gradients_type backward(const Cache& cache, const matrix<U, YRows, YCols>& y, const Loss&) const noexcept {
+    CTNN_INLINE constexpr gradients_type backward(const Cache& cache, const matrix<U, YRows, YCols>& y, const Loss&) const noexcept {
         gradients_type g{};
         if constexpr (!detail::network_ok<T, Input, Layers...>) {
             // the network's own check has reported the mistake
@@ -328,10 +327,21 @@ private:
         l.b = decltype(l.b){};
     }
 
+    /// the output of layers I.. for their input a (a fold over the layers whose
+    /// state changes type at every step; depth is the number of layers)
+    template <size_t I, class A>
+    CTNN_INLINE constexpr auto predict_from(const A& a) const noexcept {
+        if constexpr (I == depth) {
+            return a;
+        } else {
+            return predict_from<I + 1>(boost::hana::at_c<I>(layers).predict(a));
+        }
+    }
+
     /// layer I's parameter gradients from its dZ, then dZ of layer I-1:
     /// dA_prev = Wᵀ·dZ, dZ_prev = dA_prev ⊙ g'(Z_prev). The input gets no dA.
     template <size_t I, size_t M>
-    constexpr void backprop(const cache_type<M>& c, const matrix<T, types::widths[I + 1], M>& dz,
+    CTNN_INLINE constexpr void backprop(const cache_type<M>& c, const matrix<T, types::widths[I + 1], M>& dz,
                             gradients_type& g) const noexcept {
         using layer_t = layer_type<I>;
         layer_t::parameter_gradients(dz, c.template input_of<I>(), boost::hana::at_c<I>(g.layers));

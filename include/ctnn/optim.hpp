@@ -17,7 +17,7 @@ struct sgd {
     double lr = 0.01;  ///< learning rate
 
     template <class Net, class Grads>
-    constexpr void step(Net& net, const Grads& g) const noexcept {
+    CTNN_INLINE constexpr void step(Net& net, const Grads& g) const noexcept {
         if constexpr (!std::is_same_v<Grads, typename Net::gradients_type>) {
             static_assert(std::is_same_v<Grads, typename Net::gradients_type>,
                           "ctnn: opt.step(net, grads) needs gradients of this network's shape; pass what "
@@ -25,7 +25,7 @@ struct sgd {
         } else {
             using T = typename Net::value_type;
             const T rate = static_cast<T>(lr);
-            [&]<size_t... I>(std::index_sequence<I...>) {
+            [&]<size_t... I>(std::index_sequence<I...>) CTNN_INLINE {
                 (update(net.template layer<I>(), g.template layer<I>(), rate), ...);
             }(std::make_index_sequence<Net::depth>{});
         }
@@ -33,9 +33,9 @@ struct sgd {
 
 private:
     template <class Layer, class LayerGrads, class T>
-    static constexpr void update(Layer& l, const LayerGrads& lg, T rate) noexcept {
-        ctnn::detail::zip_into(l.W, l.W, lg.dW, [rate](T w, T d) { return w - rate * d; });
-        ctnn::detail::zip_into(l.b, l.b, lg.db, [rate](T w, T d) { return w - rate * d; });
+    CTNN_INLINE static constexpr void update(Layer& l, const LayerGrads& lg, T rate) noexcept {
+        ctnn::detail::zip_into(l.W, l.W, lg.dW, [rate](T w, T d) CTNN_INLINE { return w - rate * d; });
+        ctnn::detail::zip_into(l.b, l.b, lg.db, [rate](T w, T d) CTNN_INLINE { return w - rate * d; });
     }
 };
 

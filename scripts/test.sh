@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Builds and runs ctnn's whole test suite three times: with g++ and with
+# clang++ (warnings are errors on ctnn's own targets), and with g++ under
+# AddressSanitizer + UndefinedBehaviorSanitizer. Installs missing Debian
+# packages first. Prints one closing line with the totals.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/deps.sh
+ctnn_ensure_packages cmake make g++ clang binutils python3 libboost-dev catch2
+
+jobs=$(nproc)
+passed=0
+failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# run NAME LABEL-REGEX CMAKE-ARGS...: configure, build, test; count the results
+run() {
+    local name=$1 labels=$2
+    shift 2
+    echo "=== $name ==="
+    cmake -S . -B "build/$name" "$@" >/dev/null
+    cmake --build "build/$name" -j"$jobs" 2>&1 | { grep -vE '^\[ *[0-9]+%\]|^-- ' || true; }
+    local status=0
+    ctest --test-dir "build/$name" -j"$jobs" -L "$labels" --output-on-failure 2>&1 | tee "$log" | grep -vE '^ +Start|Test +#' || status=$?
+    local line
+    line=$(grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' "$log" || echo "0% tests passed, 1 tests failed out of 1")
+    local total fail
+    total=$(sed -E 's/.*out of ([0-9]+).*/\1/' <<<"$line")
+    fail=$(sed -E 's/.*passed, ([0-9]+) tests failed.*/\1/' <<<"$line")
+    passed=$((passed + total - fail))
+    failed=$((failed + fail))
+}
+
+run gcc '.*' -DCMAKE_CXX_COMPILER=g++ -DCMAKE_BUILD_TYPE=Release
+run clang '.*' -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Release
+run sanitize 'unit|example' -DCMAKE_CXX_COMPILER=g++ -DCMAKE_BUILD_TYPE=Debug -DCTNN_SANITIZE=ON
+
+echo "ctnn: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
