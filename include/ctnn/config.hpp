@@ -20,8 +20,10 @@
 /// straight-line code with no calls (tests/codegen checks it) and wide ones
 /// keep only their kernels' loops. (GCC and Clang inline only what is worth it
 /// by their own estimate otherwise, and leave kernels of a few instructions
-/// out of line.)
-#if defined(__GNUC__) || defined(__clang__)
+/// out of line.) Unoptimised builds inline nothing, so that they stay
+/// debuggable and fast to compile (forcing it at -O0 under AddressSanitizer
+/// made one test file take 7 minutes and 7 GB to compile).
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__OPTIMIZE__)
 #define CTNN_INLINE __attribute__((always_inline))
 #else
 #define CTNN_INLINE
