@@ -31,8 +31,8 @@ struct elementwise {
 struct identity : detail::elementwise<identity> {
     static constexpr const char* name = "identity";
     static constexpr bool relu_like = false;
-    template <class T> static constexpr T value(T z) noexcept { return z; }
-    template <class T> static constexpr T derivative(T) noexcept { return T(1); }
+    template <class T> CTNN_INLINE static constexpr T value(T z) noexcept { return z; }
+    template <class T> CTNN_INLINE static constexpr T derivative(T) noexcept { return T(1); }
     template <class T, size_t R, size_t C>
     CTNN_INLINE static constexpr matrix<T, R, C> backward(const matrix<T, R, C>&, const matrix<T, R, C>&,
                                               const matrix<T, R, C>& da) noexcept {
@@ -40,17 +40,20 @@ struct identity : detail::elementwise<identity> {
     }
 };
 
-/// g(z) = max(0, z); g'(0) is taken as 0, as PyTorch does
+/// g(z) = max(0, z); g'(0) is taken as 0, as PyTorch does. The backward step
+/// multiplies dA by 0 or 1 rather than selecting, which keeps the code
+/// branch-free (GCC turns the select into jumps); it differs from a select
+/// only for an infinite or NaN dA where z <= 0.
 struct relu : detail::elementwise<relu> {
     static constexpr const char* name = "relu";
     static constexpr bool relu_like = true;
-    template <class T> static constexpr T value(T z) noexcept { return z > T(0) ? z : T(0); }
-    template <class T> static constexpr T derivative(T z) noexcept { return z > T(0) ? T(1) : T(0); }
+    template <class T> CTNN_INLINE static constexpr T value(T z) noexcept { return z > T(0) ? z : T(0); }
+    template <class T> CTNN_INLINE static constexpr T derivative(T z) noexcept { return z > T(0) ? T(1) : T(0); }
     template <class T, size_t R, size_t C>
     CTNN_INLINE static constexpr matrix<T, R, C> backward(const matrix<T, R, C>& z, const matrix<T, R, C>&,
                                               const matrix<T, R, C>& da) noexcept {
         matrix<T, R, C> dz{};
-        ctnn::detail::zip_into(dz, z, da, [](T zv, T d) CTNN_INLINE { return zv > T(0) ? d : T(0); });
+        ctnn::detail::zip_into(dz, z, da, [](T zv, T d) CTNN_INLINE { return d * T(zv > T(0)); });
         return dz;
     }
 };
@@ -61,9 +64,9 @@ struct basic_leaky_relu : detail::elementwise<basic_leaky_relu<SlopeNum, SlopeDe
     static_assert(SlopeDen > 0, "ctnn: leaky_relu slope denominator must be positive");
     static constexpr const char* name = "leaky_relu";
     static constexpr bool relu_like = true;
-    template <class T> static constexpr T slope() noexcept { return T(SlopeNum) / T(SlopeDen); }
-    template <class T> static constexpr T value(T z) noexcept { return z > T(0) ? z : slope<T>() * z; }
-    template <class T> static constexpr T derivative(T z) noexcept { return z > T(0) ? T(1) : slope<T>(); }
+    template <class T> CTNN_INLINE static constexpr T slope() noexcept { return T(SlopeNum) / T(SlopeDen); }
+    template <class T> CTNN_INLINE static constexpr T value(T z) noexcept { return z > T(0) ? z : slope<T>() * z; }
+    template <class T> CTNN_INLINE static constexpr T derivative(T z) noexcept { return z > T(0) ? T(1) : slope<T>(); }
     template <class T, size_t R, size_t C>
     CTNN_INLINE static constexpr matrix<T, R, C> backward(const matrix<T, R, C>& z, const matrix<T, R, C>&,
                                               const matrix<T, R, C>& da) noexcept {
@@ -80,12 +83,13 @@ using leaky_relu = basic_leaky_relu<>;
 struct sigmoid : detail::elementwise<sigmoid> {
     static constexpr const char* name = "sigmoid";
     static constexpr bool relu_like = false;
-    template <class T> static constexpr T value(T z) noexcept {
-        if (z >= T(0)) return T(1) / (T(1) + math::exp(-z));
-        const T e = math::exp(z);
-        return e / (T(1) + e);
+    template <class T> CTNN_INLINE static constexpr T value(T z) noexcept {
+        // e = e^-|z| <= 1: 1/(1+e) for z >= 0, e/(1+e) otherwise; one exp, no branch
+        const T e = math::exp(z < T(0) ? z : -z);
+        const T s = T(1) / (T(1) + e);
+        return z >= T(0) ? s : e * s;
     }
-    template <class T> static constexpr T derivative(T z) noexcept {
+    template <class T> CTNN_INLINE static constexpr T derivative(T z) noexcept {
         const T s = value(z);
         return s * (T(1) - s);
     }
@@ -102,8 +106,8 @@ struct sigmoid : detail::elementwise<sigmoid> {
 struct tanh : detail::elementwise<tanh> {
     static constexpr const char* name = "tanh";
     static constexpr bool relu_like = false;
-    template <class T> static constexpr T value(T z) noexcept { return math::tanh(z); }
-    template <class T> static constexpr T derivative(T z) noexcept {
+    template <class T> CTNN_INLINE static constexpr T value(T z) noexcept { return math::tanh(z); }
+    template <class T> CTNN_INLINE static constexpr T derivative(T z) noexcept {
         const T t = math::tanh(z);
         return T(1) - t * t;
     }
