@@ -26,10 +26,18 @@ CTNN_INLINE constexpr T clamped_log(T x) noexcept {
     return l < T(-100) ? T(-100) : l;
 }
 
-template <class T, size_t R, size_t C, class U, size_t R2, size_t C2>
-CTNN_INLINE constexpr bool same_shape(const matrix<T, R, C>&, const matrix<U, R2, C2>&) noexcept {
-    return R == R2 && C == C2 && std::is_same_v<T, U>;
+/// (1/m) Σ f(a, y) over all elements of two outputs x batch matrices: the
+/// batch mean of a per-sample loss summed over the output units
+template <class T, size_t R, size_t C, class F>
+CTNN_INLINE constexpr T batch_mean(const matrix<T, R, C>& a, const matrix<T, R, C>& y, F f) noexcept {
+    T s{};
+    for (size_t i = 0; i < R * C; ++i) s += f(a.elems[i], y.elems[i]);
+    return s / T(C);
 }
+
+/// whether loss.value(A, Y) gets two matrices of one shape and type
+template <class A, class Y> inline constexpr bool same_shape = std::is_same_v<A, Y>;
+
 } // namespace detail
 
 /// mean squared error, per sample ½‖a − y‖², so that dA = A − Y
@@ -40,15 +48,10 @@ struct mse {
 
     template <class T, size_t R, size_t C, class U, size_t R2, size_t C2>
     CTNN_INLINE constexpr T value(const matrix<T, R, C>& a, const matrix<U, R2, C2>& y) const noexcept {
-        static_assert(R == R2 && C == C2 && std::is_same_v<T, U>,
+        static_assert(detail::same_shape<matrix<T, R, C>, matrix<U, R2, C2>>,
                       "ctnn: loss.value(A, Y) needs A and Y of one shape and type: outputs x batch");
-        T s{};
-        if constexpr (R == R2 && C == C2 && std::is_same_v<T, U>)
-            for (size_t i = 0; i < R * C; ++i) {
-                const T d = a.elems[i] - y.elems[i];
-                s += d * d;
-            }
-        return s / (T(2) * T(C));
+        if constexpr (!detail::same_shape<matrix<T, R, C>, matrix<U, R2, C2>>) return T{};
+        else return detail::batch_mean(a, y, [](T av, T yv) { return T(0.5) * (av - yv) * (av - yv); });
     }
 
     /// ∂(per-sample loss)/∂A
@@ -73,14 +76,12 @@ struct binary_cross_entropy {
 
     template <class T, size_t R, size_t C, class U, size_t R2, size_t C2>
     CTNN_INLINE constexpr T value(const matrix<T, R, C>& a, const matrix<U, R2, C2>& y) const noexcept {
-        static_assert(R == R2 && C == C2 && std::is_same_v<T, U>,
+        static_assert(detail::same_shape<matrix<T, R, C>, matrix<U, R2, C2>>,
                       "ctnn: loss.value(A, Y) needs A and Y of one shape and type: outputs x batch");
-        T s{};
-        if constexpr (R == R2 && C == C2 && std::is_same_v<T, U>)
-            for (size_t i = 0; i < R * C; ++i)
-                s -= y.elems[i] * detail::clamped_log(a.elems[i]) +
-                     (T(1) - y.elems[i]) * detail::clamped_log(T(1) - a.elems[i]);
-        return s / T(C);
+        if constexpr (!detail::same_shape<matrix<T, R, C>, matrix<U, R2, C2>>) return T{};
+        else return detail::batch_mean(a, y, [](T av, T yv) {
+            return -(yv * detail::clamped_log(av) + (T(1) - yv) * detail::clamped_log(T(1) - av));
+        });
     }
 
     /// ∂(per-sample loss)/∂A = (a − y) / (a(1 − a)); not used by backward, which fuses
@@ -107,13 +108,10 @@ struct cross_entropy {
 
     template <class T, size_t R, size_t C, class U, size_t R2, size_t C2>
     CTNN_INLINE constexpr T value(const matrix<T, R, C>& a, const matrix<U, R2, C2>& y) const noexcept {
-        static_assert(R == R2 && C == C2 && std::is_same_v<T, U>,
+        static_assert(detail::same_shape<matrix<T, R, C>, matrix<U, R2, C2>>,
                       "ctnn: loss.value(A, Y) needs A and Y of one shape and type: outputs x batch");
-        T s{};
-        if constexpr (R == R2 && C == C2 && std::is_same_v<T, U>)
-            for (size_t i = 0; i < R * C; ++i)
-                if (y.elems[i] != T(0)) s -= y.elems[i] * detail::clamped_log(a.elems[i]);
-        return s / T(C);
+        if constexpr (!detail::same_shape<matrix<T, R, C>, matrix<U, R2, C2>>) return T{};
+        else return detail::batch_mean(a, y, [](T av, T yv) { return yv != T(0) ? -yv * detail::clamped_log(av) : T(0); });
     }
 
     /// ∂(per-sample loss)/∂A = −y / a; not used by backward, which fuses
