@@ -1,4 +1,4 @@
-// no_heap.test.cpp — forward, backward, the optimiser step, predict, initialize
+// no_heap.test.cpp — forward, backward, the optimiser steps (sgd, momentum, adam), predict, initialize
 // and loss values make no heap allocation: global operator new is replaced by a
 // counting version, and the count over each region must be 0.
 #include <catch2/catch.hpp>
@@ -81,6 +81,14 @@ TEMPLATE_TEST_CASE("no heap allocation in a training step or inference", "[heap]
               const auto c = wide.forward(xw);
               const auto g = wide.backward(c, yw, loss::cross_entropy{});
               opt.step(wide, g);
+          }) == 0);
+    optim::momentum<digits_net> mom{0.1, 0.9};
+    optim::adam<digits_net> adam{0.01};
+    CHECK(allocations_in([&] {
+              const auto c = wide.forward(xw);
+              const auto g = wide.backward(c, yw, loss::cross_entropy{});
+              mom.step(wide, g);
+              adam.step(wide, g);
           }) == 0);
     T sink{};
     CHECK(allocations_in([&] {

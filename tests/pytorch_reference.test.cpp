@@ -32,82 +32,20 @@
 
 #include <ctnn/ctnn.hpp>
 
+#include "reference_file.hpp"
+
 namespace {
+
+using ctnn_test::parse_reference;
+using ctnn_test::ref_array;
+using ctnn_test::ref_case;
+using ctnn_test::ref_file;
 
 constexpr double rel_tol = 1e-9;
 constexpr double abs_floor = 1e-3;
 
 /// |got - ref| scaled by max(|ref|, abs_floor); agreement means <= rel_tol
 double scaled_error(double got, double ref) { return std::abs(got - ref) / std::max(std::abs(ref), abs_floor); }
-
-struct ref_array {
-    std::size_t rows = 0;
-    std::size_t cols = 0;
-    std::vector<double> values;  // row-major
-};
-
-struct ref_case {
-    std::map<std::string, std::string> meta;  // arch, loss_name, batch
-    std::map<std::string, ref_array> arrays;  // W0 b0 ... X Y A loss dW0 db0 ...
-};
-
-struct ref_file {
-    bool opened = false;
-    std::string error;  // first parse error, empty if none
-    std::map<std::string, ref_case> cases;
-};
-
-ref_file parse_reference(const std::string& path) {
-    ref_file f;
-    std::ifstream in(path);
-    if (!in) return f;
-    f.opened = true;
-    std::string line;
-    std::size_t line_no = 0;
-    ref_case* current = nullptr;
-    auto fail = [&](const std::string& what) {
-        if (f.error.empty()) f.error = path + ":" + std::to_string(line_no) + ": " + what;
-    };
-    while (std::getline(in, line)) {
-        ++line_no;
-        if (line.empty() || line[0] == '#') continue;
-        std::istringstream ls(line);
-        std::string key;
-        ls >> key;
-        if (key == "case") {
-            std::string name;
-            if (current || !(ls >> name)) fail("bad 'case' line (missing name or previous case not ended)");
-            else if (f.cases.count(name)) fail("duplicate case " + name);
-            else current = &f.cases[name];
-        } else if (key == "end") {
-            if (!current) fail("'end' outside a case");
-            current = nullptr;
-        } else if (!current) {
-            fail("'" + key + "' outside a case");
-        } else if (key == "arch" || key == "loss_name" || key == "batch") {
-            // metadata: the rest of the line, single-space separated
-            std::string rest;
-            std::getline(ls >> std::ws, rest);
-            if (current->meta.count(key)) fail("duplicate metadata " + key);
-            current->meta[key] = rest;
-        } else {
-            ref_array a;
-            if (!(ls >> a.rows >> a.cols) || a.rows == 0 || a.cols == 0) {
-                fail("bad shape for " + key);
-                continue;
-            }
-            a.values.resize(a.rows * a.cols);
-            for (double& v : a.values)
-                if (!(ls >> v)) fail("too few values for " + key);
-            std::string extra;
-            if (ls >> extra) fail("too many values for " + key);
-            if (current->arrays.count(key)) fail("duplicate array " + key);
-            current->arrays[key] = std::move(a);
-        }
-    }
-    if (current) fail("last case not ended");
-    return f;
-}
 
 const ref_file& reference() {
     static const ref_file f = parse_reference(CTNN_TEST_DATA_DIR "/reference/pytorch_reference.txt");
