@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <new>
+#include <vector>
 
 #include <ctnn/ctnn.hpp>
 
@@ -47,6 +48,24 @@ TEST_CASE("the allocation counter counts", "[heap]") {
     REQUIRE(allocations_in([&] { p = new int(3); }) == 1);
     delete p;
     REQUIRE(allocations_in([] {}) == 0);
+}
+
+TEST_CASE("no heap allocation inside fit and evaluate", "[heap]") {
+    using net_t = network<double, input<4>, dense<8, act::relu>, dense<3, act::softmax>>;
+    std::vector<double> xs(4 * 53), ys(3 * 53, 0.0);  // storage made before counting
+    for (std::size_t i = 0; i < xs.size(); ++i) xs[i] = double(i % 7) / 7.0;
+    for (std::size_t s = 0; s < 53; ++s) ys[3 * s + s % 3] = 1.0;
+    const dataset_view<double, 4, 3> data{xs.data(), ys.data(), 53};
+    net_t net{};
+    net.initialize(1);
+    optim::adam<net_t> opt{0.01};
+    double last_loss = 0;
+    CHECK(allocations_in([&] {
+              fit<16>(net, data, loss::cross_entropy{}, opt, fit_options{.epochs = 3, .seed = 9},
+                      [&](const epoch_report& r) { last_loss = r.loss; });
+              last_loss += evaluate(net, data, loss::cross_entropy{}).loss;
+          }) == 0);
+    CHECK(last_loss > 0);
 }
 
 TEMPLATE_TEST_CASE("no heap allocation in a training step or inference", "[heap]", float, double) {

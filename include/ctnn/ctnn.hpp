@@ -10,3 +10,4 @@
 #include <ctnn/init.hpp>
 #include <ctnn/network.hpp>
 #include <ctnn/optim.hpp>
+#include <ctnn/train.hpp>

@@ -84,11 +84,11 @@ struct dense_layer {
         c.A = Act::apply(c.Z);
     }
 
-    /// dW = (1/m)·dZ·A_prevᵀ and db = (1/m)·Σ_columns dZ
+    /// dW = (1/m)·dZ·A_prevᵀ and db = (1/m)·Σ_columns dZ, with inv_m = 1/m
+    /// (m is the number of real samples; padding columns of dZ are zero)
     template <size_t M>
     CTNN_INLINE static constexpr void parameter_gradients(const matrix<T, Out, M>& dz, const matrix<T, In, M>& a_prev,
-                                              gradients_type& g) noexcept {
-        constexpr T inv_m = T(1) / T(M);
+                                                          gradients_type& g, T inv_m) noexcept {
         detail::gemm_nt(g.dW, dz, a_prev);
         g.dW = g.dW * inv_m;
         g.db = sum_columns(dz) * inv_m;

@@ -278,8 +278,12 @@ public:
 
     /// Backward pass: the gradients of the batch-mean loss with respect to every
     /// W and b, from the cache of forward(X) and the labels Y (output_width x M).
+    /// With count < M, the columns from count on are padding (a partial last
+    /// batch): they contribute nothing and the mean is over the count real
+    /// samples (count is clamped to 1..M).
     template <class Cache, class U, size_t YRows, size_t YCols, class Loss>
-    CTNN_INLINE constexpr gradients_type backward(const Cache& cache, const matrix<U, YRows, YCols>& y, const Loss&) const noexcept {
+    CTNN_INLINE constexpr gradients_type backward(const Cache& cache, const matrix<U, YRows, YCols>& y, const Loss&,
+                                                  size_t count = YCols) const noexcept {
         gradients_type g{};
         if constexpr (!detail::network_ok<T, Input, Layers...>) {
             // the network's own check has reported the mistake
@@ -310,7 +314,12 @@ public:
         } else {
             constexpr size_t L = depth - 1;
             const auto& out = boost::hana::at_c<L>(cache.layers);
-            backprop<L>(cache, Loss::template output_delta<output_activation>(out.Z, out.A, y), g);
+            const size_t real = count < 1 ? 1 : (count > YCols ? YCols : count);
+            auto dz = Loss::template output_delta<output_activation>(out.Z, out.A, y);
+            if (real < YCols)  // padding columns (index % YCols >= real) contribute nothing
+                for (size_t k = 0; k < dz.size; ++k)
+                    if (k % YCols >= real) dz.elems[k] = T(0);
+            backprop<L>(cache, dz, g, T(1) / static_cast<T>(real));
         }
         return g;
     }
@@ -342,13 +351,14 @@ private:
     /// dA_prev = Wᵀ·dZ, dZ_prev = dA_prev ⊙ g'(Z_prev). The input gets no dA.
     template <size_t I, size_t M>
     CTNN_INLINE constexpr void backprop(const cache_type<M>& c, const matrix<T, types::widths[I + 1], M>& dz,
-                            gradients_type& g) const noexcept {
+                            gradients_type& g, T inv_m) const noexcept {
         using layer_t = layer_type<I>;
-        layer_t::parameter_gradients(dz, c.template input_of<I>(), boost::hana::at_c<I>(g.layers));
+        layer_t::parameter_gradients(dz, c.template input_of<I>(), boost::hana::at_c<I>(g.layers), inv_m);
         if constexpr (I > 0) {
             const auto& prev = boost::hana::at_c<I - 1>(c.layers);
             using prev_act = typename layer_type<I - 1>::activation;
-            backprop<I - 1>(c, prev_act::backward(prev.Z, prev.A, boost::hana::at_c<I>(layers).input_gradient(dz)), g);
+            backprop<I - 1>(c, prev_act::backward(prev.Z, prev.A, boost::hana::at_c<I>(layers).input_gradient(dz)), g,
+                            inv_m);
         }
     }
 };
