@@ -5,7 +5,9 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <cmath>
 #include <cstdlib>
+#include <utility>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -82,6 +84,60 @@ TEST_CASE("initialize(seed) matches an independent Python implementation bit for
     check_seed<0>(ref.at(0));
     check_seed<42>(ref.at(42));
     check_seed<9223372036854788153ULL>(ref.at(9223372036854788153ULL));
+}
+
+namespace {
+template <std::uint64_t Seed, class Init>
+constexpr net_t initialised_with() {
+    net_t n{};
+    n.initialize(Seed, Init{});
+    return n;
+}
+
+template <std::uint64_t Seed, class Init>
+void check_normal(const std::vector<double>& w0, const std::vector<double>& w1) {
+    net_t run_time{};
+    run_time.initialize(Seed, Init{});
+    constexpr net_t compile_time = initialised_with<Seed, Init>();
+    REQUIRE(w0.size() == 12);
+    REQUIRE(w1.size() == 8);
+    for (std::size_t i = 0; i < 12; ++i) {
+        REQUIRE(run_time.layer<0>().W.elems[i] == w0[i]);
+        REQUIRE(compile_time.layer<0>().W.elems[i] == w0[i]);
+    }
+    for (std::size_t i = 0; i < 8; ++i) {
+        REQUIRE(run_time.layer<1>().W.elems[i] == w1[i]);
+        REQUIRE(compile_time.layer<1>().W.elems[i] == w1[i]);
+    }
+}
+} // namespace
+
+TEST_CASE("he_normal and glorot_normal match the Python reference bit for bit", "[init]") {
+    const auto ref = read_reference();
+    check_normal<0, init::he_normal>(ref.at(0).at("HN_W0"), ref.at(0).at("HN_W1"));
+    check_normal<42, init::he_normal>(ref.at(42).at("HN_W0"), ref.at(42).at("HN_W1"));
+    check_normal<42, init::glorot_normal>(ref.at(42).at("GN_W0"), ref.at(42).at("GN_W1"));
+    check_normal<9223372036854788153ULL, init::glorot_normal>(ref.at(9223372036854788153ULL).at("GN_W0"),
+                                                             ref.at(9223372036854788153ULL).at("GN_W1"));
+}
+
+TEST_CASE("normal initialisers have the stated spread", "[init]") {
+    network<double, input<200>, dense<100, act::relu>> he{}, glorot{};
+    he.initialize(5, init::he_normal{});
+    glorot.initialize(5, init::glorot_normal{});
+    auto stats = [](const auto& w) {
+        double mean = 0, sq = 0;
+        for (double v : w.elems) mean += v / double(w.size);
+        for (double v : w.elems) sq += (v - mean) * (v - mean) / double(w.size);
+        return std::pair{mean, std::sqrt(sq)};
+    };
+    const auto [m1, s1] = stats(he.layer<0>().W);
+    const auto [m2, s2] = stats(glorot.layer<0>().W);
+    // 20000 draws: the sample std is within 2% of the target with overwhelming probability
+    REQUIRE(std::fabs(m1) < 0.01);
+    REQUIRE(s1 == Approx(std::sqrt(2.0 / 200)).epsilon(0.02));
+    REQUIRE(std::fabs(m2) < 0.01);
+    REQUIRE(s2 == Approx(std::sqrt(2.0 / 300)).epsilon(0.02));
 }
 
 TEST_CASE("initialize(seed, init) overrides the default initialiser", "[init]") {

@@ -67,6 +67,45 @@ constexpr void fill_uniform(matrix<T, Out, In>& w, xoshiro256ss& rng, double lim
 }
 } // namespace detail
 
+namespace detail {
+/// A standard normal draw by Marsaglia's polar method. It uses ctnn's own log
+/// and sqrt (plain IEEE double arithmetic) rather than <cmath>, so one seed
+/// gives the same draws with every compiler and in constant evaluation. This
+/// holds as long as the compiler does not fuse a*b+c into an FMA, which GCC
+/// does only with -ffp-contract=fast on an FMA target such as -march=native.
+constexpr double standard_normal(xoshiro256ss& rng) noexcept {
+    for (;;) {
+        const double u = 2.0 * rng.uniform01() - 1.0;
+        const double v = 2.0 * rng.uniform01() - 1.0;
+        const double s = u * u + v * v;
+        if (s > 0.0 && s < 1.0) return u * math::detail::sqrt(-2.0 * math::detail::log(s) / s);
+    }
+}
+
+template <class T, size_t Out, size_t In>
+constexpr void fill_normal(matrix<T, Out, In>& w, xoshiro256ss& rng, double stddev) noexcept {
+    for (auto& v : w.elems) v = static_cast<T>(standard_normal(rng) * stddev);
+}
+} // namespace detail
+
+/// Glorot (Xavier) normal: N(0, 2/(in+out))
+struct glorot_normal {
+    template <class T, size_t Out, size_t In>
+    constexpr void fill(matrix<T, Out, In>& w, xoshiro256ss& rng) const noexcept {
+        constexpr double stddev = math::detail::sqrt(2.0 / static_cast<double>(In + Out));
+        detail::fill_normal(w, rng, stddev);
+    }
+};
+
+/// He (Kaiming) normal: N(0, 2/in); for relu-like layers
+struct he_normal {
+    template <class T, size_t Out, size_t In>
+    constexpr void fill(matrix<T, Out, In>& w, xoshiro256ss& rng) const noexcept {
+        constexpr double stddev = math::detail::sqrt(2.0 / static_cast<double>(In));
+        detail::fill_normal(w, rng, stddev);
+    }
+};
+
 /// Glorot (Xavier) uniform: U(−√(6/(in+out)), √(6/(in+out))); for tanh, sigmoid, softmax
 struct glorot_uniform {
     template <class T, size_t Out, size_t In>
