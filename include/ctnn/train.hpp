@@ -41,7 +41,7 @@ struct epoch_report {
 struct fit_options {
     size_t epochs = 10;             ///< passes over the data
     std::uint64_t seed = 0;         ///< shuffle seed (each epoch gets its own order)
-    bool shuffle = true;            ///< visit samples in a new random order every epoch
+    bool shuffle = true;            ///< visit samples in a fresh random order every epoch
     bool drop_last = false;         ///< skip the final partial batch instead of training on it
     double (*clock)() = nullptr;    ///< seconds from any origin, for epoch_report::seconds
 };
