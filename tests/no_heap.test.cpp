@@ -203,7 +203,7 @@ void require_no_heap(const heap_report& r) {
 
 } // namespace
 
-TEST_CASE("no heap: the allocation counter counts", "[no_heap]") {
+TEST_CASE("the allocation counter counts", "[no_heap]") {
     heap_counter heap;
 
     heap.start();
@@ -229,35 +229,35 @@ TEST_CASE("no heap: the allocation counter counts", "[no_heap]") {
     REQUIRE(counted_none == 0);
 }
 
-TEMPLATE_TEST_CASE("no heap: seed network, batch 1, binary cross-entropy", "[no_heap]", float, double) {
+TEMPLATE_TEST_CASE("seed network, batch 1, binary cross-entropy", "[no_heap]", float, double) {
     seed_net<TestType> net{};
     require_no_heap(measure(net, features<TestType, 2, 1>(), binary_labels<TestType, 1>(),
                             ctnn::loss::binary_cross_entropy{}));
 }
 
-TEMPLATE_TEST_CASE("no heap: seed network, batch 8, binary cross-entropy", "[no_heap]", float, double) {
+TEMPLATE_TEST_CASE("seed network, batch 8, binary cross-entropy", "[no_heap]", float, double) {
     seed_net<TestType> net{};
     require_no_heap(measure(net, features<TestType, 2, 8>(), binary_labels<TestType, 8>(),
                             ctnn::loss::binary_cross_entropy{}));
 }
 
-TEST_CASE("no heap: seed network, batch 8, mse", "[no_heap]") {
+TEST_CASE("seed network, batch 8, mse", "[no_heap]") {
     seed_net<float> net{};
     require_no_heap(measure(net, features<float, 2, 8>(), binary_labels<float, 8>(), ctnn::loss::mse{}));
 }
 
-TEST_CASE("no heap: 64-32-10 relu/softmax network, double, batch 1, cross-entropy", "[no_heap]") {
+TEST_CASE("64-32-10 relu/softmax network, double, batch 1, cross-entropy", "[no_heap]") {
     static wide_net<double> net{};  // 21 KB of parameters: static, as on a device
     require_no_heap(measure(net, features<double, 64, 1>(), one_hot_labels<double, 1>(), ctnn::loss::cross_entropy{}));
 }
 
-TEMPLATE_TEST_CASE("no heap: 64-32-10 relu/softmax network, batch 16, cross-entropy", "[no_heap]", double, float) {
+TEMPLATE_TEST_CASE("64-32-10 relu/softmax network, batch 16, cross-entropy", "[no_heap]", double, float) {
     static wide_net<TestType> net{};
     require_no_heap(
         measure(net, features<TestType, 64, 16>(), one_hot_labels<TestType, 16>(), ctnn::loss::cross_entropy{}));
 }
 
-TEST_CASE("no heap: fit and evaluate", "[no_heap]") {
+TEST_CASE("fit and evaluate", "[no_heap]") {
     using net_t = ctnn::network<double, ctnn::input<4>, ctnn::dense<8, ctnn::act::relu>, ctnn::dense<3, ctnn::act::softmax>>;
     std::vector<double> xs(4 * 53), ys(3 * 53, 0.0);  // the data set's storage exists before counting
     for (std::size_t i = 0; i < xs.size(); ++i) xs[i] = static_cast<double>(i % 7) / 7.0;
