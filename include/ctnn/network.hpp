@@ -53,8 +53,6 @@ template <class... Layers>
 using last_activation = typename activation_of<typename std::remove_pointer_t<decltype((
     static_cast<std::type_identity<dense<1>>*>(nullptr), ..., static_cast<std::type_identity<Layers>*>(nullptr)))>::type>::type;
 
-/// the index of the last element of a non-empty pack
-template <size_t N> inline constexpr size_t last = N - 1;
 
 } // namespace detail
 
