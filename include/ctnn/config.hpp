@@ -29,6 +29,15 @@
 #define CTNN_INLINE
 #endif
 
+/// 1: exp, expm1, log, tanh and sqrt use ctnn's own implementations (math.hpp)
+/// at run time too, not <cmath>. Results are then the same bit for bit on every
+/// IEEE-754 target (say a Cortex-M and the host that trained the network), as
+/// long as the compiler does not fuse multiply-adds (-ffp-contract=off). They
+/// compute in double, which costs time on a single-precision FPU. Default 0.
+#ifndef CTNN_PORTABLE_MATH
+#define CTNN_PORTABLE_MATH 0
+#endif
+
 namespace ctnn {
 /// Sizes and indices throughout the library.
 using std::size_t;

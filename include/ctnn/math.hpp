@@ -1,5 +1,5 @@
 // math.hpp — exp, log, tanh, expm1 and sqrt that work in constant evaluation
-// and call <cmath> at run time.
+// and call <cmath> at run time (or not: CTNN_PORTABLE_MATH).
 //
 // The constant-evaluation versions compute in double (also for float, then
 // round once), with Cody-Waite range reduction and truncated series whose
@@ -149,39 +149,43 @@ constexpr double sqrt(double x) {
     return scale2(y, e);
 }
 
+/// whether to use the portable implementations above: always in constant
+/// evaluation, and at run time too when CTNN_PORTABLE_MATH is 1 (see config.hpp)
+constexpr bool portable() noexcept { return CTNN_PORTABLE_MATH != 0 || std::is_constant_evaluated(); }
+
 } // namespace detail
 
-// Public entry points: constexpr, exact <cmath> behaviour at run time.
+// Public entry points: constexpr; <cmath> at run time unless CTNN_PORTABLE_MATH.
 
 /// e^x
-constexpr double exp(double x) { return std::is_constant_evaluated() ? detail::exp(x) : std::exp(x); }
+constexpr double exp(double x) { return detail::portable() ? detail::exp(x) : std::exp(x); }
 /// e^x
 constexpr float exp(float x) {
-    return std::is_constant_evaluated() ? static_cast<float>(detail::exp(x)) : std::exp(x);
+    return detail::portable() ? static_cast<float>(detail::exp(x)) : std::exp(x);
 }
 /// e^x - 1, accurate near 0
-constexpr double expm1(double x) { return std::is_constant_evaluated() ? detail::expm1(x) : std::expm1(x); }
+constexpr double expm1(double x) { return detail::portable() ? detail::expm1(x) : std::expm1(x); }
 /// e^x - 1, accurate near 0
 constexpr float expm1(float x) {
-    return std::is_constant_evaluated() ? static_cast<float>(detail::expm1(x)) : std::expm1(x);
+    return detail::portable() ? static_cast<float>(detail::expm1(x)) : std::expm1(x);
 }
 /// natural logarithm
-constexpr double log(double x) { return std::is_constant_evaluated() ? detail::log(x) : std::log(x); }
+constexpr double log(double x) { return detail::portable() ? detail::log(x) : std::log(x); }
 /// natural logarithm
 constexpr float log(float x) {
-    return std::is_constant_evaluated() ? static_cast<float>(detail::log(x)) : std::log(x);
+    return detail::portable() ? static_cast<float>(detail::log(x)) : std::log(x);
 }
 /// hyperbolic tangent
-constexpr double tanh(double x) { return std::is_constant_evaluated() ? detail::tanh(x) : std::tanh(x); }
+constexpr double tanh(double x) { return detail::portable() ? detail::tanh(x) : std::tanh(x); }
 /// hyperbolic tangent
 constexpr float tanh(float x) {
-    return std::is_constant_evaluated() ? static_cast<float>(detail::tanh(x)) : std::tanh(x);
+    return detail::portable() ? static_cast<float>(detail::tanh(x)) : std::tanh(x);
 }
 /// square root
-constexpr double sqrt(double x) { return std::is_constant_evaluated() ? detail::sqrt(x) : std::sqrt(x); }
+constexpr double sqrt(double x) { return detail::portable() ? detail::sqrt(x) : std::sqrt(x); }
 /// square root
 constexpr float sqrt(float x) {
-    return std::is_constant_evaluated() ? static_cast<float>(detail::sqrt(x)) : std::sqrt(x);
+    return detail::portable() ? static_cast<float>(detail::sqrt(x)) : std::sqrt(x);
 }
 
 } // namespace ctnn::math
