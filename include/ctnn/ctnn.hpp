@@ -11,3 +11,4 @@
 #include <ctnn/network.hpp>
 #include <ctnn/optim.hpp>
 #include <ctnn/train.hpp>
+#include <ctnn/budget.hpp>
