@@ -1,0 +1,162 @@
+// harness.hpp — the timed loops every implementation shares, and the registry
+// through which each implementation's translation unit hands its benchmarks
+// (for ctnn_bench_runtime) and its results (for the agreement test) to main.
+//
+// A runner R (one per implementation and network) is built from a problem and has
+//   predict1(k)  -> the output for pool input k (single-sample predict)
+//   forward32()  -> whatever keeps the batch-32 cache (by value or in the runner)
+//   train1(), train32()  forward + backward + SGD step on X's first 1 / 32 columns
+//   prediction(k), output32(), loss32(), params()  plain vectors, for the agreement test
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+#include "cases.hpp"
+
+namespace bench {
+
+/// the agreement test's view of one implementation on one network
+struct checkable {
+    virtual ~checkable() = default;
+    /// the output for pool input k
+    virtual std::vector<float> prediction(size_t k) = 0;
+    /// the output of the batch-32 forward pass, out x batch row-major
+    virtual std::vector<float> output32() = 0;
+    /// the loss of that output against Y
+    virtual float loss32() = 0;
+    /// one train32 step
+    virtual void train32() = 0;
+    /// W and b of every layer, row-major (W0, b0, W1, b1, ...)
+    virtual std::vector<std::vector<float>> params() = 0;
+};
+
+struct entry {
+    std::string workload, net, impl;
+    std::function<void(benchmark::State&)> fn;
+};
+
+struct registry {
+    std::vector<entry> benchmarks;
+    /// (network name, implementation name, factory)
+    struct maker {
+        std::string net, impl;
+        std::function<std::unique_ptr<checkable>()> make;
+    };
+    std::vector<maker> impls;
+};
+
+void add_ctnn(registry&);
+void add_twin(registry&);
+void add_eigen_fixed(registry&);
+void add_eigen_dynamic(registry&);
+
+/// the whole registry, implementations in report order
+inline registry all_implementations() {
+    registry r;
+    add_ctnn(r);
+    add_twin(r);
+    add_eigen_fixed(r);
+    add_eigen_dynamic(r);
+    return r;
+}
+
+inline bool all_finite(const std::vector<std::vector<float>>& ps) {
+    for (const auto& p : ps)
+        for (float v : p)
+            if (!std::isfinite(v)) return false;
+    return true;
+}
+
+template <class R>
+struct checkable_runner final : checkable {
+    std::unique_ptr<R> r;
+    explicit checkable_runner(const problem& p) : r(std::make_unique<R>(p)) {}
+    std::vector<float> prediction(size_t k) override { return r->prediction(k); }
+    std::vector<float> output32() override { return r->output32(); }
+    float loss32() override { return r->loss32(); }
+    void train32() override { r->train32(); }
+    std::vector<std::vector<float>> params() override { return r->params(); }
+};
+
+inline void set_flops(benchmark::State& st, const problem& p, bool train, size_t M) {
+    st.counters["flops"] = benchmark::Counter(flops(p, train, M), benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// The timed loops. The runner lives on the heap and its address escapes
+// (DoNotOptimize on the pointer), so after ClobberMemory() the compiler must
+// assume that its weights and inputs may have changed: nothing is hoisted out
+// of the loop or constant-folded, and every training step is really done
+// (its weights are read again by the next iteration).
+
+template <class R>
+void run_predict1(benchmark::State& st, const problem& p) {
+    auto r = std::make_unique<R>(p);
+    R* rp = r.get();
+    benchmark::DoNotOptimize(rp);
+    size_t k = 0;
+    for (auto _ : st) {
+        auto&& y = rp->predict1(k);
+        benchmark::DoNotOptimize(y);
+        k = (k + 1) % pool_size;
+        benchmark::ClobberMemory();
+    }
+    set_flops(st, p, false, 1);
+}
+
+template <class R>
+void run_forward32(benchmark::State& st, const problem& p) {
+    auto r = std::make_unique<R>(p);
+    R* rp = r.get();
+    benchmark::DoNotOptimize(rp);
+    for (auto _ : st) {
+        auto&& c = rp->forward32();
+        benchmark::DoNotOptimize(c);
+        benchmark::ClobberMemory();
+    }
+    set_flops(st, p, false, batch);
+}
+
+template <class R, size_t M>
+void run_train(benchmark::State& st, const problem& p) {
+    auto r = std::make_unique<R>(p);
+    R* rp = r.get();
+    benchmark::DoNotOptimize(rp);
+    for (auto _ : st) {
+        if constexpr (M == 1) rp->train1();
+        else rp->train32();
+        benchmark::ClobberMemory();
+    }
+    if (!all_finite(rp->params())) st.SkipWithError("training diverged: non-finite parameters");
+    set_flops(st, p, true, M);
+}
+
+/// registers implementation `impl` (runner template Runner<net_case>) for every network
+template <template <class> class Runner>
+void add_implementation(registry& reg, const std::string& impl) {
+    for_each_case([&](auto c) {
+        using C = decltype(c);
+        using R = Runner<C>;
+        const bool sweep = c.name.rfind("sweep-", 0) == 0;
+        auto prob = std::make_shared<problem>(make_problem<typename C::net, typename C::loss>(c.name));
+        auto add = [&](const char* workload, void (*fn)(benchmark::State&, const problem&)) {
+            reg.benchmarks.push_back({workload, c.name, impl, [prob, fn](benchmark::State& st) { fn(st, *prob); }});
+        };
+        add("predict1", &run_predict1<R>);
+        if (!sweep) {
+            add("forward32", &run_forward32<R>);
+            add("train1", &run_train<R, 1>);
+        }
+        add("train32", &run_train<R, batch>);
+        reg.impls.push_back({c.name, impl, [prob] { return std::unique_ptr<checkable>(std::make_unique<checkable_runner<R>>(*prob)); }});
+    });
+}
+
+} // namespace bench
