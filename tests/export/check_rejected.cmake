@@ -1,0 +1,36 @@
+# check_rejected.cmake — run by CTest as `cmake -P`: export_pytorch.py must
+# reject a model: exit non-zero, print a message matching EXPECT, and leave the
+# output file exactly as it was (and no temporary file beside it).
+#
+#   -DPYTHON=<python3 with torch> -DSCRIPT=<export_pytorch.py> -DMODEL=<file.pt>
+#   -DOUTPUT=<header path> -DEXPECT=<regex> [-DARGS=<extra arguments, ;-separated>]
+cmake_minimum_required(VERSION 3.25)
+foreach(var PYTHON SCRIPT MODEL OUTPUT EXPECT)
+    if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
+        message(FATAL_ERROR "check_rejected.cmake: -D${var}=... is required")
+    endif()
+endforeach()
+set(sentinel "// previous contents: must survive a rejected export\n")
+file(WRITE "${OUTPUT}" "${sentinel}")
+set(command "${PYTHON}" "${SCRIPT}" "${MODEL}" --name rejected -o "${OUTPUT}" ${ARGS})
+list(JOIN command " " command_text)
+message("command: ${command_text}")
+execute_process(COMMAND ${command} RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE out)
+message("----- output (exit code ${result}) -----\n${out}-----")
+if(result EQUAL 0)
+    message(FATAL_ERROR "the export succeeded; it must be rejected")
+endif()
+if(NOT out MATCHES "${EXPECT}")
+    message(FATAL_ERROR "the message does not match '${EXPECT}'")
+endif()
+file(READ "${OUTPUT}" after)
+if(NOT after STREQUAL sentinel)
+    message(FATAL_ERROR "${OUTPUT} was changed by a rejected export")
+endif()
+get_filename_component(dir "${OUTPUT}" DIRECTORY)
+file(GLOB leftovers "${dir}/.export_pytorch.*.tmp")
+if(leftovers)
+    message(FATAL_ERROR "temporary files left behind: ${leftovers}")
+endif()
+file(REMOVE "${OUTPUT}")
+message("ok: rejected with the expected message, ${OUTPUT} untouched")
