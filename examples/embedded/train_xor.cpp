@@ -78,14 +78,14 @@ int main() {
     float loss = 0;
     for (int step = 0; step < steps; ++step) {
         loss = ctnn_fw_train_step();
-        if (step % 50 == 0) std::printf("step %3d loss %.7f\n", step, double(loss));
+        if (step % 50 == 0) std::printf("step %3d loss %.9g\n", step, double(loss));
     }
     const auto out = ctnn_fw_predict();
-    std::printf("final loss %.7f\n", double(ctnn_fw_loss(out)));
+    std::printf("final loss %.9g\n", double(ctnn_fw_loss(out)));
     int correct = 0;
     for (std::size_t j = 0; j < batch; ++j) {
         correct += (out(0, j) >= 0.5f) == (Y(0, j) == 1.0f);
-        std::printf("%d xor %d -> %.7f\n", int(X(0, j)), int(X(1, j)), double(out(0, j)));
+        std::printf("%d xor %d -> %.9g\n", int(X(0, j)), int(X(1, j)), double(out(0, j)));
     }
     std::printf("correct %d of %u\n", correct, unsigned(batch));
     std::fflush(stdout);
