@@ -125,6 +125,16 @@ def measure(build, cpu, name, nm, qemu):
     network = [f for f in fields if len(f) == 4 and f[2] in "tTwWrR" and is_network(f[3])]
     r["nm network"] = sum(int(f[1], 16) for f in network)
     r["nm symbols"] = len(network)
+    # the network functions' own stack frames (-fstack-usage: CMakeFiles/NAME.dir/*.su)
+    r["frames"] = {}
+    su_dir = os.path.join(build, cpu, "CMakeFiles", name + ".dir")
+    for su in (os.listdir(su_dir) if os.path.isdir(su_dir) else []):
+        if su.endswith(".su"):
+            for line in open(os.path.join(su_dir, su)):
+                m = re.match(r"^\S+:\d+:\d+:(.*)\t(\d+)\t(\S+)$", line.rstrip("\n"))
+                if m and "ctnn_fw_" in m.group(1):
+                    fn = re.sub(r"^.*(ctnn_fw_\w+).*$", r"\1", m.group(1))
+                    r["frames"][fn] = int(m.group(2))
     if qemu:
         p = subprocess.run(["timeout", "20", qemu, "-M", MACHINES[cpu], "-nographic", "-semihosting-config",
                             "enable=on,target=native", "-kernel", elf],
@@ -172,7 +182,8 @@ def report(a):
         for name, _ in FIRMWARES:
             r = data.get((cpu, name))
             if r:
-                print(f"{cpu}/{name}: .init_array/.preinit_array entries: {r['init_array'] or 'none'}")
+                print(f"{cpu}/{name}: .init_array/.preinit_array entries: {r['init_array'] or 'none'}; "
+                      f"stack frames of the network functions: {r['frames'] or 'no .su files'}")
     print()
     for cpu, name, column, limit, what in TARGETS:
         r = data.get((cpu, name))
