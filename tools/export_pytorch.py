@@ -323,8 +323,8 @@ def export(model_path, name, ctype, activations):
         if b is not None and tuple(b.shape) != (rows,):
             raise ExportError(f"layer {path}: bias of shape {tuple(b.shape)} for {rows} outputs")
         width = rows
-        wv = tensor_values(w, ctype, f"layer {index} ({path}), W")
-        bv = tensor_values(b, ctype, f"layer {index} ({path}), b") if b is not None else [0.0] * rows
+        wv = tensor_values(w, ctype, f"layer {index} (module '{path}'), W")
+        bv = tensor_values(b, ctype, f"layer {index} (module '{path}'), b") if b is not None else [0.0] * rows
         layers.append((wv, bv, act))
     return header_text(layers, raw[0][0].shape[1], ctype, name), notes
 
