@@ -54,6 +54,8 @@ def snapshot(path):
     pathlib.Path(path).write_text(json.dumps({
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "load_average_1_5_15_min": load,
+        "git_commit": run(["git", "rev-parse", "HEAD"]),
+        "git_uncommitted_changes": bool(run(["git", "status", "--porcelain", "--untracked-files=no"])),
     }, indent=1) + "\n")
 
 
@@ -115,14 +117,15 @@ def load_gbench(path):
     per-repetition entries of a Google Benchmark JSON file (falls back to the
     median aggregate when only aggregates were written)."""
     if not path.exists():
-        return {}, None
+        return {}, None, {}
     data = json.loads(path.read_text())
-    cases, medians = {}, {}
+    cases, medians, errors = {}, {}, {}
     for b in data.get("benchmarks", []):
-        if b.get("error_occurred"):
-            continue
         key = case_key(b.get("run_name") or b["name"])
         if key is None:
+            continue
+        if b.get("error_occurred"):
+            errors.setdefault(key, b.get("error_message", "error"))
             continue
         scale = UNIT_NS[b.get("time_unit", "ns")]
         if b.get("run_type", "iteration") == "iteration":
@@ -133,7 +136,7 @@ def load_gbench(path):
             medians[key] = {"cpu": [b["cpu_time"] * scale], "real": [b["real_time"] * scale]}
     for key, value in medians.items():
         cases.setdefault(key, value)
-    return cases, data.get("context")
+    return cases, data.get("context"), errors
 
 
 def quantile(xs, q):
@@ -181,15 +184,22 @@ class Report:
     def __init__(self, raw, out_dir, build_dir):
         self.raw = pathlib.Path(raw)
         self.out = pathlib.Path(out_dir)
-        runtime, self.runtime_context = load_gbench(self.raw / "runtime.json")
-        pytorch, self.pytorch_context = load_gbench(self.raw / "pytorch.json")
+        runtime, self.runtime_context, runtime_errors = load_gbench(self.raw / "runtime.json")
+        pytorch, self.pytorch_context, pytorch_errors = load_gbench(self.raw / "pytorch.json")
         self.samples = {**runtime, **pytorch}
+        # a case that reported an error in any repetition is not timed
+        self.errors = {**runtime_errors, **pytorch_errors}
+        for key in self.errors:
+            self.samples.pop(key, None)
         self.stats = {k: {"cpu": stats(v["cpu"]), "real": stats(v["real"])} for k, v in self.samples.items()}
         self.compile_time = self.load_json("compile_time.json")
         self.fma = self.load_json("fma_peak.json")
         self.before = self.load_json("before.json")
         self.after = self.load_json("after.json")
         self.machine = machine_description(build_dir)
+        if self.before and "git_commit" in self.before:  # the commit measured, not the one rendering
+            self.machine["git_commit"] = self.before["git_commit"]
+            self.machine["git_uncommitted_changes"] = self.before["git_uncommitted_changes"]
         self.targets = []
 
     def load_json(self, name):
@@ -215,7 +225,8 @@ class Report:
         r = self.ratio(workload, net, num, den)
         rng = self.ratio_range(workload, net, num, den)
         if r is None:
-            verdict = "not measured"
+            err = self.errors.get((workload, net, num)) or self.errors.get((workload, net, den))
+            verdict = f"**not measured** ({err})" if err else "not measured"
         else:
             met = r <= threshold if op == "≤" else r >= threshold
             verdict = "met" if met else "**not met**"
@@ -282,6 +293,7 @@ class Report:
             "method": "median over repetitions of the per-iteration CPU time (cpu_time); real_time kept too",
             "targets": self.targets, "flops": flops, "fma_peak": self.fma,
             "compile_time": self.compile_time, "cases": cases,
+            "errors": {"/".join(k): v for k, v in sorted(self.errors.items())},
             "raw_files": sorted(p.name for p in self.raw.glob("*.json")),
         }
         (self.out / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
@@ -377,6 +389,11 @@ class Report:
         else:
             out += ["not measured", ""]
 
+        if self.errors:
+            out += ["## Errors", "", "¹ These cases reported an error instead of a time (Google Benchmark's "
+                    "`error_occurred`), so they are left out of every table and target:", ""]
+            out += [f"- `{'/'.join(k)}`: {v}" for k, v in sorted(self.errors.items())]
+            out.append("")
         cvs = sorted((v["cpu"]["cv"], "/".join(k)) for k, v in self.stats.items())
         if cvs:
             out += ["## Noise", "",
@@ -389,6 +406,8 @@ class Report:
 
     def cell(self, wl, net, impl):
         s = self.stats.get((wl, net, impl))
+        if (wl, net, impl) in self.errors:
+            return "error¹"
         if not s:
             return "—"
         return f"{fmt_time(s['cpu']['median'])} ({100 * s['cpu']['cv']:.0f} %)"

@@ -117,22 +117,24 @@ def markdown(data):
     compilers = list(data["context"]["compilers"])
     by = {(r["source"], r["compiler"]): r for r in data["results"]}
     sources = list(dict.fromkeys(r["source"] for r in data["results"]))
-    head = "| source | " + " | ".join(f"{c} wall (s) | {c} peak (MiB)" for c in compilers) + " |\n"
-    head += "| --- |" + " ---: | ---: |" * len(compilers) + "\n"
+    head = "| source | " + " | ".join(f"{c} wall (s) | {c} CPU (s) | {c} peak (MiB)" for c in compilers) + " |\n"
+    head += "| --- |" + " ---: | ---: | ---: |" * len(compilers) + "\n"
     rows = ""
     for s in sources:
         cells = []
         for c in compilers:
             r = by.get((s, c))
             if r is None:
-                cells += ["—", "—"]
+                cells += ["—", "—", "—"]
                 continue
             cells.append(f"{r['median_wall_s']:.2f} ({min(r['wall_s']):.2f}–{max(r['wall_s']):.2f})")
+            cells.append(f"{r['median_cpu_s']:.2f}")
             cells.append(f"{r['median_max_rss_mib']:.0f}")
         rows += f"| `{s}` | " + " | ".join(cells) + " |\n" if s.startswith("examples/") else \
             f"| {s} | " + " | ".join(cells) + " |\n"
-    note = (f"Median of {data['context']['runs']} runs (min–max in brackets); `{data['context']['flags']}`; "
-            "peak = max RSS of the compiler's process tree.\n")
+    note = (f"Median of {data['context']['runs']} runs (wall min–max in brackets); `{data['context']['flags']}`; "
+            "CPU = user + system time of the compiler's process tree (on a busy machine the wall time grows, "
+            "the CPU time much less); peak = max RSS of that tree.\n")
     return head + rows + "\n" + note
 
 
