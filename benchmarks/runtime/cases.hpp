@@ -53,11 +53,13 @@ using net_643210 = ctnn::network<float, ctnn::input<64>, ctnn::dense<32, ctnn::a
 template <size_t W>
 using net_sweep = ctnn::network<float, ctnn::input<W>, ctnn::dense<W, ctnn::act::relu>, ctnn::dense<W, ctnn::act::identity>>;
 
-/// a network type with its loss and its name in benchmark names
-template <class Net, class Loss>
+/// a network type with its loss and its name in benchmark names; the sweep's
+/// networks run only predict1 and train32
+template <class Net, class Loss, bool Sweep = false>
 struct net_case {
     using net = Net;
     using loss = Loss;
+    static constexpr bool sweep = Sweep;
     std::string name;
 };
 
@@ -74,6 +76,7 @@ struct problem {
     std::vector<size_t> widths;           ///< input width, then each layer's units
     std::vector<act_kind> acts;           ///< one per layer
     loss_kind loss = loss_kind::mse;
+    float lr = learning_rate;             ///< the SGD step size of train1 and train32
     std::vector<std::vector<float>> W;    ///< per layer, out x in row-major
     std::vector<std::vector<float>> b;    ///< per layer, out
     std::vector<float> X;                 ///< in x batch, row-major
@@ -157,7 +160,7 @@ void for_each_case(F&& f) {
     f(net_case<net_816164, ctnn::loss::mse>{"8-16-16-4"});
     f(net_case<net_643210, ctnn::loss::cross_entropy>{"64-32-10"});
     [&]<size_t... W>(std::index_sequence<W...>) {
-        (f(net_case<net_sweep<(size_t{2} << W)>, ctnn::loss::mse>{"sweep-" + std::to_string(size_t{2} << W)}), ...);
+        (f(net_case<net_sweep<(size_t{2} << W)>, ctnn::loss::mse, true>{"sweep-" + std::to_string(size_t{2} << W)}), ...);
     }(std::make_index_sequence<8>{});
 }
 

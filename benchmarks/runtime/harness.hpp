@@ -48,7 +48,8 @@ struct registry {
     /// (network name, implementation name, factory)
     struct maker {
         std::string net, impl;
-        std::function<std::unique_ptr<checkable>()> make;
+        std::shared_ptr<const problem> prob;  ///< the problem the benchmarks use
+        std::function<std::unique_ptr<checkable>(const problem&)> make;
     };
     std::vector<maker> impls;
 };
@@ -144,18 +145,19 @@ void add_implementation(registry& reg, const std::string& impl) {
     for_each_case([&](auto c) {
         using C = decltype(c);
         using R = Runner<C>;
-        const bool sweep = c.name.rfind("sweep-", 0) == 0;
         auto prob = std::make_shared<problem>(make_problem<typename C::net, typename C::loss>(c.name));
         auto add = [&](const char* workload, void (*fn)(benchmark::State&, const problem&)) {
             reg.benchmarks.push_back({workload, c.name, impl, [prob, fn](benchmark::State& st) { fn(st, *prob); }});
         };
         add("predict1", &run_predict1<R>);
-        if (!sweep) {
+        if constexpr (!C::sweep) {
             add("forward32", &run_forward32<R>);
             add("train1", &run_train<R, 1>);
         }
         add("train32", &run_train<R, batch>);
-        reg.impls.push_back({c.name, impl, [prob] { return std::unique_ptr<checkable>(std::make_unique<checkable_runner<R>>(*prob)); }});
+        reg.impls.push_back({c.name, impl, prob, [](const problem& q) {
+                                 return std::unique_ptr<checkable>(std::make_unique<checkable_runner<R>>(q));
+                             }});
     });
 }
 

@@ -20,9 +20,9 @@ struct ctnn_runner {
     ctnn::matrix<float, In, 1> X1{};
     ctnn::matrix<float, Out, 1> Y1{};
     ctnn::matrix<float, In, 1> pool[pool_size]{};
-    ctnn::optim::sgd opt{learning_rate};
+    ctnn::optim::sgd opt{};
 
-    explicit ctnn_runner(const problem& p) {
+    explicit ctnn_runner(const problem& p) : opt{p.lr} {
         net.initialize(weight_seed);  // the same call make_problem made: the others copy these weights
         for (size_t i = 0; i < In * batch; ++i) X.elems[i] = p.X[i];
         for (size_t i = 0; i < Out * batch; ++i) Y.elems[i] = p.Y[i];
