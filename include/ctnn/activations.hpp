@@ -18,10 +18,15 @@ template <class Derived>
 struct elementwise {
     static constexpr bool is_elementwise = true;
 
+    /// A = g(Z). A function of a few operations is unrolled for small shapes
+    /// like every other kernel; an exp or tanh (dozens of operations) runs as a
+    /// loop from 8 elements on, which the compilers vectorise (the straight-line
+    /// form they leave scalar).
     template <class T, size_t R, size_t C>
     CTNN_INLINE static constexpr matrix<T, R, C> apply(const matrix<T, R, C>& z) noexcept {
+        constexpr bool u = ctnn::detail::unroll<R * C> && (Derived::cheap || R * C < 8);
         matrix<T, R, C> a{};
-        ctnn::detail::map_into(a, z, [](T v) CTNN_INLINE { return Derived::value(v); });
+        ctnn::detail::loop<u, R * C>([&](size_t i) CTNN_INLINE { a.elems[i] = Derived::value(z.elems[i]); });
         return a;
     }
 };
@@ -31,6 +36,7 @@ struct elementwise {
 struct identity : detail::elementwise<identity> {
     static constexpr const char* name = "identity";
     static constexpr bool relu_like = false;
+    static constexpr bool cheap = true;
     template <class T> CTNN_INLINE static constexpr T value(T z) noexcept { return z; }
     template <class T> CTNN_INLINE static constexpr T derivative(T) noexcept { return T(1); }
     template <class T, size_t R, size_t C>
@@ -47,6 +53,7 @@ struct identity : detail::elementwise<identity> {
 struct relu : detail::elementwise<relu> {
     static constexpr const char* name = "relu";
     static constexpr bool relu_like = true;
+    static constexpr bool cheap = true;
     template <class T> CTNN_INLINE static constexpr T value(T z) noexcept { return z > T(0) ? z : T(0); }
     template <class T> CTNN_INLINE static constexpr T derivative(T z) noexcept { return z > T(0) ? T(1) : T(0); }
     template <class T, size_t R, size_t C>
@@ -63,6 +70,7 @@ template <int SlopeNum = 1, int SlopeDen = 100>
 struct basic_leaky_relu : detail::elementwise<basic_leaky_relu<SlopeNum, SlopeDen>> {
     static_assert(SlopeDen > 0, "ctnn: leaky_relu slope denominator must be positive");
     static constexpr const char* name = "leaky_relu";
+    static constexpr bool cheap = true;
     static constexpr bool relu_like = true;
     template <class T> CTNN_INLINE static constexpr T slope() noexcept { return T(SlopeNum) / T(SlopeDen); }
     template <class T> CTNN_INLINE static constexpr T value(T z) noexcept { return z > T(0) ? z : slope<T>() * z; }
@@ -83,6 +91,7 @@ using leaky_relu = basic_leaky_relu<>;
 struct sigmoid : detail::elementwise<sigmoid> {
     static constexpr const char* name = "sigmoid";
     static constexpr bool relu_like = false;
+    static constexpr bool cheap = false;
     template <class T> CTNN_INLINE static constexpr T value(T z) noexcept {
         // e = e^-|z| <= 1: 1/(1+e) for z >= 0, e/(1+e) otherwise; one exp, no branch
         const T e = math::exp(z < T(0) ? z : -z);
@@ -106,6 +115,7 @@ struct sigmoid : detail::elementwise<sigmoid> {
 struct tanh : detail::elementwise<tanh> {
     static constexpr const char* name = "tanh";
     static constexpr bool relu_like = false;
+    static constexpr bool cheap = false;
     template <class T> CTNN_INLINE static constexpr T value(T z) noexcept { return math::tanh(z); }
     template <class T> CTNN_INLINE static constexpr T derivative(T z) noexcept {
         const T t = math::tanh(z);
@@ -127,20 +137,29 @@ struct softmax {
     static constexpr bool relu_like = false;
     static constexpr bool is_elementwise = false;
 
+    // Each pass runs along a row, over all columns at once (the contiguous
+    // direction, so it vectorises); every column still sees its own operations
+    // in the order of the textbook loop over i.
     template <class T, size_t R, size_t C>
     CTNN_INLINE static constexpr matrix<T, R, C> apply(const matrix<T, R, C>& z) noexcept {
+        constexpr bool u = ctnn::detail::unroll<R * C>;
         matrix<T, R, C> a{};
-        for (size_t j = 0; j < C; ++j) {
-            T mx = z(0, j);
-            for (size_t i = 1; i < R; ++i) mx = z(i, j) > mx ? z(i, j) : mx;
-            T sum{};
-            for (size_t i = 0; i < R; ++i) {
-                a(i, j) = math::exp(z(i, j) - mx);
-                sum += a(i, j);
-            }
-            const T inv = T(1) / sum;
-            for (size_t i = 0; i < R; ++i) a(i, j) *= inv;
-        }
+        T mx[C]{};
+        T sum[C]{};
+        ctnn::detail::loop<u, C>([&](size_t j) CTNN_INLINE { mx[j] = z(0, j); });
+        ctnn::detail::loop<u, R - 1>([&](size_t i) CTNN_INLINE {
+            ctnn::detail::loop<u, C>([&](size_t j) CTNN_INLINE { mx[j] = z(i + 1, j) > mx[j] ? z(i + 1, j) : mx[j]; });
+        });
+        ctnn::detail::loop<u, R>([&](size_t i) CTNN_INLINE {
+            ctnn::detail::loop<u, C>([&](size_t j) CTNN_INLINE {
+                a(i, j) = math::exp(z(i, j) - mx[j]);
+                sum[j] += a(i, j);
+            });
+        });
+        ctnn::detail::loop<u, C>([&](size_t j) CTNN_INLINE { sum[j] = T(1) / sum[j]; });
+        ctnn::detail::loop<u, R>([&](size_t i) CTNN_INLINE {
+            ctnn::detail::loop<u, C>([&](size_t j) CTNN_INLINE { a(i, j) *= sum[j]; });
+        });
         return a;
     }
 
@@ -148,12 +167,15 @@ struct softmax {
     template <class T, size_t R, size_t C>
     CTNN_INLINE static constexpr matrix<T, R, C> backward(const matrix<T, R, C>&, const matrix<T, R, C>& a,
                                               const matrix<T, R, C>& da) noexcept {
+        constexpr bool u = ctnn::detail::unroll<R * C>;
         matrix<T, R, C> dz{};
-        for (size_t j = 0; j < C; ++j) {
-            T dot{};
-            for (size_t i = 0; i < R; ++i) dot += a(i, j) * da(i, j);
-            for (size_t i = 0; i < R; ++i) dz(i, j) = a(i, j) * (da(i, j) - dot);
-        }
+        T dot[C]{};
+        ctnn::detail::loop<u, R>([&](size_t i) CTNN_INLINE {
+            ctnn::detail::loop<u, C>([&](size_t j) CTNN_INLINE { dot[j] += a(i, j) * da(i, j); });
+        });
+        ctnn::detail::loop<u, R>([&](size_t i) CTNN_INLINE {
+            ctnn::detail::loop<u, C>([&](size_t j) CTNN_INLINE { dz(i, j) = a(i, j) * (da(i, j) - dot[j]); });
+        });
         return dz;
     }
 };

@@ -29,11 +29,13 @@
 #define CTNN_INLINE
 #endif
 
-/// 1: exp, expm1, log, tanh and sqrt use ctnn's own implementations (math.hpp)
-/// at run time too, not <cmath>. Results are then the same bit for bit on every
-/// IEEE-754 target (say a Cortex-M and the host that trained the network), as
-/// long as the compiler does not fuse multiply-adds (-ffp-contract=off). They
-/// compute in double, which costs time on a single-precision FPU. Default 0.
+/// Float exp and tanh (the activations' functions) are always ctnn's own,
+/// branch-free float code (math.hpp): the same bits at compile time, at run time
+/// and on every IEEE-754 target compiled without fused multiply-adds
+/// (-ffp-contract=off). With CTNN_PORTABLE_MATH 1, the remaining functions
+/// (double exp and tanh, expm1, log, sqrt) also use ctnn's own implementations
+/// at run time instead of <cmath>; they compute in double, which costs time and
+/// code on a single-precision FPU. Default 0.
 #ifndef CTNN_PORTABLE_MATH
 #define CTNN_PORTABLE_MATH 0
 #endif

@@ -89,8 +89,7 @@ struct dense_layer {
     template <size_t M>
     CTNN_INLINE static constexpr void parameter_gradients(const matrix<T, Out, M>& dz, const matrix<T, In, M>& a_prev,
                                                           gradients_type& g, T inv_m) noexcept {
-        detail::gemm_nt(g.dW, dz, a_prev);
-        g.dW = g.dW * inv_m;
+        detail::gemm_nt(g.dW, dz, a_prev, inv_m);
         g.db = sum_columns(dz) * inv_m;
     }
 

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include <ctnn/config.hpp>
+#include <ctnn/kernels.hpp>
 
 namespace ctnn {
 
@@ -66,26 +67,6 @@ namespace detail {
 template <class...>
 inline constexpr bool always_false = false;
 
-/// f(0), ..., f(N-1) as straight-line code (a fold, not a recursive unroller)
-template <size_t N, class F>
-CTNN_INLINE constexpr void repeat(F&& f) {
-    [&]<size_t... I>(std::index_sequence<I...>) CTNN_INLINE { (f(I), ...); }(std::make_index_sequence<N>{});
-}
-
-/// f(0..N-1), unrolled when Unroll, as a plain loop otherwise
-template <bool Unroll, size_t N, class F>
-CTNN_INLINE constexpr void loop(F&& f) {
-    if constexpr (Unroll) {
-        repeat<N>(f);
-    } else {
-        for (size_t i = 0; i < N; ++i) f(i);
-    }
-}
-
-/// whether a kernel doing `Work` multiply-adds is emitted as straight-line code
-template <size_t Work>
-inline constexpr bool unroll = Work <= CTNN_UNROLL_LIMIT;
-
 /// out[i] = f(a[i]) over all elements
 template <class T, size_t R, size_t C, class F>
 CTNN_INLINE constexpr void map_into(matrix<T, R, C>& out, const matrix<T, R, C>& a, F&& f) {
@@ -98,45 +79,25 @@ CTNN_INLINE constexpr void zip_into(matrix<T, R, C>& out, const matrix<T, R, C>&
     loop<unroll<R * C>, R * C>([&](size_t i) CTNN_INLINE { out.elems[i] = f(a.elems[i], b.elems[i]); });
 }
 
-// Product kernels. Each accumulates along the contiguous (column) index of the
-// output, so wide layers vectorise without reassociating a float reduction.
+// The product kernels (kernels.hpp) on matrices; shapes are already checked.
 
 /// out += a * b
 template <class T, size_t R, size_t K, size_t C>
 CTNN_INLINE constexpr void gemm_nn_acc(matrix<T, R, C>& out, const matrix<T, R, K>& a, const matrix<T, K, C>& b) {
-    constexpr bool u = unroll<R * K * C>;
-    loop<u, R>([&](size_t i) CTNN_INLINE {
-        loop<u, K>([&](size_t k) CTNN_INLINE {
-            const T aik = a(i, k);
-            loop<u, C>([&](size_t j) CTNN_INLINE { out(i, j) += aik * b(k, j); });
-        });
-    });
+    gemm_nn_acc<R, K, C>(out.elems, a.elems, b.elems);
 }
 
 /// out = aᵀ * b, without forming aᵀ (used for dA_prev = Wᵀ·dZ)
 template <class T, size_t K, size_t R, size_t C>
 CTNN_INLINE constexpr void gemm_tn(matrix<T, R, C>& out, const matrix<T, K, R>& a, const matrix<T, K, C>& b) {
-    constexpr bool u = unroll<R * K * C>;
-    out = matrix<T, R, C>{};
-    loop<u, K>([&](size_t k) CTNN_INLINE {
-        loop<u, R>([&](size_t i) CTNN_INLINE {
-            const T aki = a(k, i);
-            loop<u, C>([&](size_t j) CTNN_INLINE { out(i, j) += aki * b(k, j); });
-        });
-    });
+    gemm_tn<R, K, C>(out.elems, a.elems, b.elems);
 }
 
-/// out = a * bᵀ, without forming bᵀ (used for dW = dZ·A_prevᵀ)
+/// out = scale * (a * bᵀ), without forming bᵀ (used for dW = (1/m)·dZ·A_prevᵀ)
 template <class T, size_t R, size_t K, size_t C>
-CTNN_INLINE constexpr void gemm_nt(matrix<T, R, C>& out, const matrix<T, R, K>& a, const matrix<T, C, K>& b) {
-    constexpr bool u = unroll<R * K * C>;
-    loop<u, R>([&](size_t i) CTNN_INLINE {
-        loop<u, C>([&](size_t j) CTNN_INLINE {
-            T s{};
-            loop<u, K>([&](size_t k) CTNN_INLINE { s += a(i, k) * b(j, k); });
-            out(i, j) = s;
-        });
-    });
+CTNN_INLINE constexpr void gemm_nt(matrix<T, R, C>& out, const matrix<T, R, K>& a, const matrix<T, C, K>& b,
+                                   T scale = T(1)) {
+    gemm_nt_scaled<R, K, C>(out.elems, a.elems, b.elems, scale);
 }
 
 } // namespace detail

@@ -1,0 +1,376 @@
+// kernels.hpp — the product kernels behind matrix.hpp, on plain row-major
+// arrays whose sizes are template parameters.
+//
+// Every kernel has one summation order, fixed by the shapes alone, and two
+// implementations of it: a plain one (constant evaluation, targets without
+// SIMD, and shapes small enough to be emitted as straight-line code) and a
+// register-blocked one over GCC/Clang vector extensions for bigger shapes at
+// run time. Both perform the same operations in the same order, so a result
+// does not depend on which one ran, nor on the SIMD width of the target. No
+// -ffast-math is needed: nothing is reassociated behind the programmer's back.
+//
+// The orders:
+// - "broadcast" form, out(i, :) += a(i, k) * b(k, :) for k = 0, 1, ...: every
+//   output element is its start value plus the products in increasing k.
+//   Used for W·A (batch > 1), Wᵀ·dZ, and for dZ·A_prevᵀ after a transposition
+//   of A_prev in small slices (so dW also sums over the batch in sample order).
+// - "dot" form for a single column, out(i) = start + Σ_k a(i, k) b(k) with
+//   K >= 8: the products go to 8 partial sums by k mod 8 (each in increasing
+//   k), which are then added as ((s0+s4)+(s2+s6)) + ((s1+s5)+(s3+s7)). This is
+//   what makes single-sample predict vectorise with a row-major W.
+#pragma once
+
+#include <type_traits>
+#include <utility>
+
+#include <ctnn/config.hpp>
+
+/// Bytes of one SIMD register the run-time kernels are blocked for; 0 selects
+/// the plain loops (e.g. Cortex-M). Define it to override the detection.
+#ifndef CTNN_SIMD_BYTES
+#if defined(__AVX__)
+#define CTNN_SIMD_BYTES 32
+#elif defined(__SSE2__) || defined(__ARM_NEON) || defined(__ALTIVEC__)
+#define CTNN_SIMD_BYTES 16
+#else
+#define CTNN_SIMD_BYTES 0
+#endif
+#endif
+
+/// Number of SIMD registers the blocking may fill (AVX-512VL gives 32).
+#ifndef CTNN_SIMD_REGISTERS
+#if defined(__AVX512VL__)
+#define CTNN_SIMD_REGISTERS 32
+#else
+#define CTNN_SIMD_REGISTERS 16
+#endif
+#endif
+
+namespace ctnn::detail {
+
+/// f(0), ..., f(N-1) as straight-line code (a fold, not a recursive unroller)
+template <size_t N, class F>
+CTNN_INLINE constexpr void repeat(F&& f) {
+    [&]<size_t... I>(std::index_sequence<I...>) CTNN_INLINE { (f(I), ...); }(std::make_index_sequence<N>{});
+}
+
+/// f(0..N-1), unrolled when Unroll, as a plain loop otherwise
+template <bool Unroll, size_t N, class F>
+CTNN_INLINE constexpr void loop(F&& f) {
+    if constexpr (Unroll) {
+        repeat<N>(f);
+    } else {
+        for (size_t i = 0; i < N; ++i) f(i);
+    }
+}
+
+/// whether a kernel doing `Work` multiply-adds is emitted as straight-line code
+template <size_t Work>
+inline constexpr bool unroll = Work <= CTNN_UNROLL_LIMIT;
+
+/// partial sums of the dot form, and the smallest K that uses them
+inline constexpr size_t dot_lanes = 8;
+inline constexpr size_t dot_min_k = 8;
+
+/// the dot form's final sum of its 8 partial sums (the order is part of the result)
+template <class T>
+CTNN_INLINE constexpr T dot_tree(const T* s) noexcept {
+    return ((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7]));
+}
+
+// ---------------------------------------------------------------------------
+// Plain implementations: the reference order, usable in constant evaluation.
+
+/// out(i, j) = (Acc ? out(i, j) : 0) + Σ_k get_a(i, k) * b[k*LdB + j], i < R, j < C, k < K
+template <bool Acc, size_t R, size_t K, size_t C, size_t LdB, class T, class GetA>
+CTNN_INLINE constexpr void broadcast_plain(T* out, GetA get_a, const T* b) noexcept {
+    constexpr bool u = unroll<R * K * C>;
+    if constexpr (!Acc) loop<unroll<R * C>, R * C>([&](size_t i) CTNN_INLINE { out[i] = T{}; });
+    loop<u, R>([&](size_t i) CTNN_INLINE {
+        loop<u, K>([&](size_t k) CTNN_INLINE {
+            const T aik = get_a(i, k);
+            loop<u, C>([&](size_t j) CTNN_INLINE { out[i * C + j] += aik * b[k * LdB + j]; });
+        });
+    });
+}
+
+/// out[i] += Σ_k a[i*K + k] * x[k] in the dot form's order (K >= dot_min_k)
+template <size_t R, size_t K, class T>
+CTNN_INLINE constexpr void dot_plain(T* out, const T* a, const T* x) noexcept {
+    constexpr bool u = unroll<R * K>;
+    loop<u, R>([&](size_t i) CTNN_INLINE {
+        T s[dot_lanes]{};
+        loop<u, K>([&](size_t k) CTNN_INLINE { s[k % dot_lanes] += a[i * K + k] * x[k]; });
+        out[i] += dot_tree(s);
+    });
+}
+
+#if CTNN_SIMD_BYTES > 0 && (defined(__GNUC__) || defined(__clang__))
+#define CTNN_HAS_SIMD_KERNELS 1
+// Vectors wider than the target's registers (the dot form's 8 lanes on SSE)
+// pass between these inline helpers; GCC warns that their ABI would depend
+// on -mavx, which does not matter for functions that are always inlined.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
+
+// ---------------------------------------------------------------------------
+// Run-time implementations over vector extensions (same order as above).
+
+template <class T>
+struct simd {
+    static constexpr size_t width = CTNN_SIMD_BYTES / sizeof(T);
+    typedef T vec __attribute__((vector_size(CTNN_SIMD_BYTES)));
+    typedef T vec8 __attribute__((vector_size(8 * sizeof(T))));
+};
+
+template <class V, class T>
+CTNN_INLINE inline void load(V& v, const T* p) noexcept {
+    __builtin_memcpy(&v, p, sizeof(V));
+}
+template <class V, class T>
+CTNN_INLINE inline void store(T* p, const V& v) noexcept {
+    __builtin_memcpy(p, &v, sizeof(V));
+}
+
+/// one RB x (NV vectors) tile of the broadcast form, accumulators in registers
+template <bool Acc, size_t RB, size_t NV, size_t K, size_t LdO, size_t LdB, class T, class GetA>
+CTNN_INLINE inline void broadcast_tile(T* out, size_t i0, size_t j0, GetA get_a, const T* b) noexcept {
+    using V = typename simd<T>::vec;
+    constexpr size_t W = simd<T>::width;
+    V acc[RB][NV];
+    repeat<RB>([&](size_t r) CTNN_INLINE {
+        repeat<NV>([&](size_t n) CTNN_INLINE {
+            if constexpr (Acc) {
+                load(acc[r][n], out + (i0 + r) * LdO + j0 + n * W);
+            } else {
+                acc[r][n] = V{};
+            }
+        });
+    });
+    for (size_t k = 0; k < K; ++k) {
+        V bv[NV];
+        repeat<NV>([&](size_t n) CTNN_INLINE { load(bv[n], b + k * LdB + j0 + n * W); });
+        repeat<RB>([&](size_t r) CTNN_INLINE {
+            const T s = get_a(i0 + r, k);
+            repeat<NV>([&](size_t n) CTNN_INLINE { acc[r][n] += s * bv[n]; });
+        });
+    }
+    repeat<RB>([&](size_t r) CTNN_INLINE {
+        repeat<NV>([&](size_t n) CTNN_INLINE { store(out + (i0 + r) * LdO + j0 + n * W, acc[r][n]); });
+    });
+}
+
+/// rows i0 .. i0+RB of the broadcast form, all columns: full tiles of NV
+/// vectors, then fewer vectors, then the columns that fill no vector
+template <bool Acc, size_t RB, size_t K, size_t C, size_t LdO, size_t LdB, class T, class GetA>
+CTNN_INLINE inline void broadcast_rows(T* out, size_t i0, GetA get_a, const T* b) noexcept {
+    constexpr size_t W = simd<T>::width;
+    constexpr size_t vectors = C / W;
+    constexpr size_t NV = (CTNN_SIMD_REGISTERS - 1) / (RB + 1) < 4 ? (CTNN_SIMD_REGISTERS - 1) / (RB + 1) : 4;
+    constexpr size_t full = vectors / NV;
+    constexpr size_t rest = vectors % NV;
+    for (size_t t = 0; t < full; ++t) broadcast_tile<Acc, RB, NV, K, LdO, LdB>(out, i0, t * NV * W, get_a, b);
+    if constexpr (rest > 0) broadcast_tile<Acc, RB, rest, K, LdO, LdB>(out, i0, full * NV * W, get_a, b);
+    if constexpr (C % W != 0) {
+        constexpr size_t j0 = vectors * W;
+        repeat<RB>([&](size_t r) CTNN_INLINE {
+            T* o = out + (i0 + r) * LdO;
+            for (size_t j = j0; j < C; ++j) {
+                T s = Acc ? o[j] : T{};
+                for (size_t k = 0; k < K; ++k) s += get_a(i0 + r, k) * b[k * LdB + j];
+                o[j] = s;
+            }
+        });
+    }
+}
+
+/// out(i, j) = (Acc ? out(i, j) : 0) + Σ_k get_a(i, k) * b[k*LdB + j] for i < R, j < C;
+/// out's rows are LdO apart
+template <bool Acc, size_t R, size_t K, size_t C, size_t LdO, size_t LdB, class T, class GetA>
+CTNN_INLINE inline void broadcast_simd(T* out, GetA get_a, const T* b) noexcept {
+    constexpr size_t RB = CTNN_SIMD_REGISTERS >= 32 ? 6 : 4;
+    for (size_t i = 0; i + RB <= R; i += RB) broadcast_rows<Acc, RB, K, C, LdO, LdB>(out, i, get_a, b);
+    if constexpr (R % RB != 0) broadcast_rows<Acc, R % RB, K, C, LdO, LdB>(out, R - R % RB, get_a, b);
+}
+
+/// out = lanes I... of the 16 lanes of a and b
+template <int... I, class V>
+CTNN_INLINE inline void shuffle2(V& out, const V& a, const V& b) noexcept {
+#if defined(__clang__) || __GNUC__ >= 12
+    out = __builtin_shufflevector(a, b, I...);
+#else
+    using idx = std::conditional_t<sizeof(a[0]) == 8, long long, int> __attribute__((vector_size(sizeof(V))));
+    out = __builtin_shuffle(a, b, idx{I...});
+#endif
+}
+
+/// the dot form for 8 rows at a time: each row's 8 partial sums in a vector,
+/// then the final tree for all 8 rows together: 21 shuffles and adds, in the
+/// tree's order, leave the 8 results in one vector. (No vector is passed by
+/// value: an 8-lane vector is wider than an SSE register.)
+template <size_t R, size_t K, class T>
+CTNN_INLINE inline void dot_simd(T* out, const T* a, const T* x) noexcept {
+    using V8 = typename simd<T>::vec8;
+    constexpr size_t chunks = K / dot_lanes;
+    constexpr size_t tail = K % dot_lanes;
+    T xs[dot_lanes]{};
+    repeat<tail>([&](size_t l) CTNN_INLINE { xs[l] = x[chunks * dot_lanes + l]; });
+    V8 xt;
+    load(xt, xs);
+    const auto partial_sums = [&](V8& acc, size_t i) CTNN_INLINE {
+        const T* row = a + i * K;
+        acc = V8{};
+        for (size_t c = 0; c < chunks; ++c) {
+            V8 wv, xv;
+            load(wv, row + c * dot_lanes);
+            load(xv, x + c * dot_lanes);
+            acc += wv * xv;
+        }
+        if constexpr (tail > 0) {
+            // lanes past the tail add +0, which leaves a partial sum unchanged
+            // (none is ever -0: each starts at +0)
+            T rs[dot_lanes]{};
+            repeat<tail>([&](size_t l) CTNN_INLINE { rs[l] = row[chunks * dot_lanes + l]; });
+            V8 rv;
+            load(rv, rs);
+            acc += rv * xt;
+        }
+    };
+    for (size_t g = 0; g < R / 8; ++g) {
+        V8 v[8];
+        repeat<8>([&](size_t r) CTNN_INLINE { partial_sums(v[r], 8 * g + r); });
+        V8 u[4];  // rows 2p, 2p+1: s_l + s_(l+4), l = 0..3
+        repeat<4>([&](size_t p) CTNN_INLINE {
+            V8 lo, hi;
+            shuffle2<0, 1, 2, 3, 8, 9, 10, 11>(lo, v[2 * p], v[2 * p + 1]);
+            shuffle2<4, 5, 6, 7, 12, 13, 14, 15>(hi, v[2 * p], v[2 * p + 1]);
+            u[p] = lo + hi;
+        });
+        V8 w[2];  // rows 4q .. 4q+3: (s0+s4)+(s2+s6), (s1+s5)+(s3+s7)
+        repeat<2>([&](size_t q) CTNN_INLINE {
+            V8 lo, hi;
+            shuffle2<0, 1, 4, 5, 8, 9, 12, 13>(lo, u[2 * q], u[2 * q + 1]);
+            shuffle2<2, 3, 6, 7, 10, 11, 14, 15>(hi, u[2 * q], u[2 * q + 1]);
+            w[q] = lo + hi;
+        });
+        V8 lo, hi, o;
+        shuffle2<0, 2, 4, 6, 8, 10, 12, 14>(lo, w[0], w[1]);
+        shuffle2<1, 3, 5, 7, 9, 11, 13, 15>(hi, w[0], w[1]);
+        load(o, out + 8 * g);
+        o += lo + hi;
+        store(out + 8 * g, o);
+    }
+    repeat<R % 8>([&](size_t r) CTNN_INLINE {
+        V8 acc;
+        partial_sums(acc, R - R % 8 + r);
+        T sums[dot_lanes];
+        store(sums, acc);
+        out[R - R % 8 + r] += dot_tree(sums);
+    });
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+#else
+#define CTNN_HAS_SIMD_KERNELS 0
+#endif
+
+/// whether the blocked run-time kernel pays for a product of this shape
+template <class T, size_t R, size_t K, size_t C>
+inline constexpr bool use_simd = CTNN_HAS_SIMD_KERNELS && !unroll<R * K * C> &&
+#if CTNN_HAS_SIMD_KERNELS
+                                 C >= simd<T>::width;
+#else
+                                 false;
+#endif
+
+// ---------------------------------------------------------------------------
+// The three products of back propagation.
+
+/// out (R x C) += a (R x K) * b (K x C)
+template <size_t R, size_t K, size_t C, class T>
+CTNN_INLINE constexpr void gemm_nn_acc(T* out, const T* a, const T* b) noexcept {
+    if constexpr (C == 1 && K >= dot_min_k) {
+#if CTNN_HAS_SIMD_KERNELS
+        if constexpr (R >= 8) {
+            if (!std::is_constant_evaluated()) return dot_simd<R, K>(out, a, b);
+        }
+#endif
+        dot_plain<R, K>(out, a, b);
+    } else {
+        const auto get_a = [a](size_t i, size_t k) CTNN_INLINE { return a[i * K + k]; };
+#if CTNN_HAS_SIMD_KERNELS
+        if constexpr (use_simd<T, R, K, C>) {
+            if (!std::is_constant_evaluated()) return broadcast_simd<true, R, K, C, C, C>(out, get_a, b);
+        }
+#endif
+        broadcast_plain<true, R, K, C, C>(out, get_a, b);
+    }
+}
+
+/// out (R x C) = aᵀ * b with a (K x R), b (K x C): dA_prev = Wᵀ·dZ
+template <size_t R, size_t K, size_t C, class T>
+CTNN_INLINE constexpr void gemm_tn(T* out, const T* a, const T* b) noexcept {
+    const auto get_a = [a](size_t i, size_t k) CTNN_INLINE { return a[k * R + i]; };
+    if constexpr (C == 1) {
+        // a single column: out(i) = Σ_k a(k, i) b(k), vectorised over the rows of a
+        const auto get_b = [b](size_t i, size_t k) CTNN_INLINE { return b[k + 0 * i]; };
+#if CTNN_HAS_SIMD_KERNELS
+        if constexpr (use_simd<T, 1, K, R>) {
+            if (!std::is_constant_evaluated()) return broadcast_simd<false, 1, K, R, R, R>(out, get_b, a);
+        }
+#endif
+        broadcast_plain<false, R, K, C, C>(out, get_a, b);
+    } else {
+#if CTNN_HAS_SIMD_KERNELS
+        if constexpr (use_simd<T, R, K, C>) {
+            if (!std::is_constant_evaluated()) return broadcast_simd<false, R, K, C, C, C>(out, get_a, b);
+        }
+#endif
+        broadcast_plain<false, R, K, C, C>(out, get_a, b);
+    }
+}
+
+/// out (R x C) = scale * (a * bᵀ) with a (R x K), b (C x K): dW = (1/m)·dZ·A_prevᵀ
+template <size_t R, size_t K, size_t C, class T>
+CTNN_INLINE constexpr void gemm_nt_scaled(T* out, const T* a, const T* b, T scale) noexcept {
+#if CTNN_HAS_SIMD_KERNELS
+    if constexpr (use_simd<T, R, K, C>) {
+        if (!std::is_constant_evaluated()) {
+            const auto get_a = [a](size_t i, size_t k) CTNN_INLINE { return a[i * K + k]; };
+            if constexpr (K == 1) {
+                broadcast_simd<false, R, 1, C, C, C>(out, get_a, b);  // bᵀ is b itself
+            } else {
+                // bᵀ in slices of J columns of out, so the slice stays in L1
+                constexpr size_t J = C < 64 ? C : 64;
+                T bt[K * J];
+                for (size_t j0 = 0; j0 + J <= C; j0 += J) {
+                    for (size_t k = 0; k < K; ++k)
+                        for (size_t j = 0; j < J; ++j) bt[k * J + j] = b[(j0 + j) * K + k];
+                    broadcast_simd<false, R, K, J, C, J>(out + j0, get_a, bt);
+                }
+                if constexpr (C % J != 0) {
+                    constexpr size_t j0 = C - C % J;
+                    for (size_t k = 0; k < K; ++k)
+                        for (size_t j = 0; j < C % J; ++j) bt[k * (C % J) + j] = b[(j0 + j) * K + k];
+                    broadcast_simd<false, R, K, C % J, C, C % J>(out + j0, get_a, bt);
+                }
+            }
+            for (size_t i = 0; i < R * C; ++i) out[i] *= scale;
+            return;
+        }
+    }
+#endif
+    constexpr bool u = unroll<R * K * C>;
+    loop<u, R>([&](size_t i) CTNN_INLINE {
+        loop<u, C>([&](size_t j) CTNN_INLINE {
+            T s{};
+            loop<u, K>([&](size_t k) CTNN_INLINE { s += a[i * K + k] * b[j * K + k]; });
+            out[i * C + j] = s * scale;
+        });
+    });
+}
+
+} // namespace ctnn::detail
