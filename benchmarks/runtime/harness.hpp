@@ -57,6 +57,7 @@ struct registry {
 void add_ctnn(registry&);
 void add_twin(registry&);
 void add_eigen_fixed(registry&);
+void add_eigen_fixed_sweep(registry&);
 void add_eigen_dynamic(registry&);
 
 /// the whole registry, implementations in report order
@@ -65,6 +66,7 @@ inline registry all_implementations() {
     add_ctnn(r);
     add_twin(r);
     add_eigen_fixed(r);
+    add_eigen_fixed_sweep(r);
     add_eigen_dynamic(r);
     return r;
 }
@@ -139,25 +141,33 @@ void run_train(benchmark::State& st, const problem& p) {
     set_flops(st, p, true, M);
 }
 
-/// registers implementation `impl` (runner template Runner<net_case>) for every network
-template <template <class> class Runner>
+/// which networks an add_implementation call covers (a translation unit may
+/// take only a part, so that a slow-to-compile implementation builds on two cores)
+enum class part { all, named, sweep };
+
+/// registers implementation `impl` (runner template Runner<net_case>) for the networks of `Part`
+template <template <class> class Runner, part Part = part::all>
 void add_implementation(registry& reg, const std::string& impl) {
     for_each_case([&](auto c) {
         using C = decltype(c);
-        using R = Runner<C>;
-        auto prob = std::make_shared<problem>(make_problem<typename C::net, typename C::loss>(c.name));
-        auto add = [&](const char* workload, void (*fn)(benchmark::State&, const problem&)) {
-            reg.benchmarks.push_back({workload, c.name, impl, [prob, fn](benchmark::State& st) { fn(st, *prob); }});
-        };
-        add("predict1", &run_predict1<R>);
-        if constexpr (!C::sweep) {
-            add("forward32", &run_forward32<R>);
-            add("train1", &run_train<R, 1>);
+        if constexpr ((Part == part::named && C::sweep) || (Part == part::sweep && !C::sweep)) {
+            return;
+        } else {
+            using R = Runner<C>;
+            auto prob = std::make_shared<problem>(make_problem<typename C::net, typename C::loss>(c.name));
+            auto add = [&](const char* workload, void (*fn)(benchmark::State&, const problem&)) {
+                reg.benchmarks.push_back({workload, c.name, impl, [prob, fn](benchmark::State& st) { fn(st, *prob); }});
+            };
+            add("predict1", &run_predict1<R>);
+            if constexpr (!C::sweep) {
+                add("forward32", &run_forward32<R>);
+                add("train1", &run_train<R, 1>);
+            }
+            add("train32", &run_train<R, batch>);
+            reg.impls.push_back({c.name, impl, prob, [](const problem& q) {
+                                     return std::unique_ptr<checkable>(std::make_unique<checkable_runner<R>>(q));
+                                 }});
         }
-        add("train32", &run_train<R, batch>);
-        reg.impls.push_back({c.name, impl, prob, [](const problem& q) {
-                                 return std::unique_ptr<checkable>(std::make_unique<checkable_runner<R>>(q));
-                             }});
     });
 }
 
