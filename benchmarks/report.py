@@ -99,7 +99,22 @@ def machine_description(build_dir):
                     cmd = entry.get("command") or " ".join(entry.get("arguments", []))
                     desc["runtime_build"]["example_compile_command"] = cmd.replace(str(ROOT) + "/", "")
                     break
+    if build_dir:
+        desc["runtime_vector_registers"] = vector_register_use(pathlib.Path(build_dir))
     return desc
+
+
+def vector_register_use(build_dir):
+    """{object file: {"zmm": n, "ymm": n, "xmm": n}}: how many instructions of
+    each runtime benchmark object name a 512-, 256- or 128-bit register, i.e.
+    which vector width the compiler chose for each implementation."""
+    use = {}
+    if not shutil.which("objdump"):
+        return use
+    for obj in sorted((build_dir / "benchmarks" / "runtime").rglob("impl_*.o")):
+        text = run(["objdump", "-d", "--no-show-raw-insn", str(obj)]) or ""
+        use[obj.name] = {r: sum(f"%{r}" in line for line in text.splitlines()) for r in ("zmm", "ymm", "xmm")}
+    return use
 
 
 def case_key(name):
@@ -382,6 +397,13 @@ class Report:
             frac = "—" if r["fraction_of_peak"] is None else f"{100 * r['fraction_of_peak']:.1f} %"
             out.append(f"| {r['impl']} | {fmt_time(r['median_ns'])} | {r['gflops']:.2f} | {frac} |")
         out.append("")
+
+        regs = self.machine.get("runtime_vector_registers")
+        if regs:
+            out += ["Vector width the compiler chose (instructions naming a 512-, 256- and 128-bit register in each "
+                    "runtime benchmark object; scalar float instructions use xmm registers too): " + "; ".join(
+                        f"`{name}` {r['zmm']} zmm / {r['ymm']} ymm / {r['xmm']} xmm" for name, r in regs.items()) + ".",
+                    ""]
 
         out += ["## Compile time", ""]
         if self.compile_time:
