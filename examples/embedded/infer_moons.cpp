@@ -2,9 +2,10 @@
 // host (export_moons.cpp) and exported with ctnn::io::write_header is compiled
 // in as `constexpr` data (models::moons, in .rodata: flash, never copied to
 // RAM). The firmware classifies a fixed 8 x 4 grid of points, one sample at a
-// time. Built with CTNN_PORTABLE_MATH=1 and -ffp-contract=off, on the target
-// and on the host, so the predictions are the same bits on both; the test
-// compares the two outputs exactly.
+// time. ctnn's float exp (the sigmoid) is its own branch-free code on every
+// target, and the firmware and its host twin are built with -ffp-contract=off
+// (no fused multiply-adds), so the predictions are the same bits on both; the
+// test compares the two outputs exactly.
 //
 // CTNN_FW_PRINTF=1: prints each point, its class, its probability and the
 //   probability's bit pattern.

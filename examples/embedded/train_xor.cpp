@@ -2,9 +2,11 @@
 // XOR with Adam on the microcontroller itself, then prints its final loss and
 // its four predictions. The same source is built for the host (the "host
 // twin"); the test compares the two outputs number by number (tolerance 1e-4,
-// compare_runs.py). This build uses the C library's expf/tanhf (newlib on the
-// target, glibc on the host), as a firmware normally would, so the outputs may
-// differ in the last bits; the printed numbers show by how much.
+// compare_runs.py). This build keeps a firmware's defaults: the compiler's
+// floating-point contraction (fused multiply-adds on M4F, none on the host or
+// M3) and the C library's logf (the loss) and sqrt (Adam) (newlib on the
+// target, glibc on the host); exp and tanh are ctnn's own everywhere. So the
+// outputs may differ in the last bits; the printed numbers show by how much.
 //
 // The network, its gradients and the optimiser's moments are static memory
 // (.bss); one training step's cache and temporaries are on the stack. Their
