@@ -44,7 +44,8 @@ rm "$raw/fma_peak"
 step "runtime benchmarks: $reps repetitions, random interleaving"
 "$bench_bin" --benchmark_repetitions="$reps" --benchmark_enable_random_interleaving=true \
     --benchmark_min_time="$min_time" --benchmark_out="$raw/runtime.json" --benchmark_out_format=json \
-    --benchmark_report_aggregates_only=false | grep -E '_median ' || true
+    >"$raw/runtime.txt"   # a failing binary stops the script here (set -e)
+grep -E '_median ' "$raw/runtime.txt" || true
 [ -s "$raw/runtime.json" ] || { echo "ctnn: the runtime benchmark wrote no JSON" >&2; exit 1; }
 
 step "PyTorch benchmarks"
