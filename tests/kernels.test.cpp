@@ -98,3 +98,11 @@ TEST_CASE("batches: broadcast form, run time == compile time", "[kernels]") {
     check_shape<float, 3, 9, 130>();   // dW in slices of 64 columns and a remainder of 2
     check_shape<double, 9, 12, 17>();
 }
+
+TEST_CASE("tiny products: straight-line vector code, run time == compile time", "[kernels]") {
+    check_shape<float, 3, 2, 8>();    // under CTNN_UNROLL_LIMIT: unrolled, still vectorised
+    check_shape<float, 3, 3, 4>();    // the seed network at batch 4
+    check_shape<float, 4, 4, 5>();    // a partial vector
+    check_shape<float, 16, 16, 1>();  // the dot form, unrolled
+    check_shape<double, 2, 3, 6>();
+}

@@ -135,7 +135,7 @@ CTNN_INLINE inline void store(T* p, const V& v) noexcept {
 }
 
 /// one RB x (NV vectors) tile of the broadcast form, accumulators in registers
-template <bool Acc, size_t RB, size_t NV, size_t K, size_t LdO, size_t LdB, class T, class GetA>
+template <bool U, bool Acc, size_t RB, size_t NV, size_t K, size_t LdO, size_t LdB, class T, class GetA>
 CTNN_INLINE inline void broadcast_tile(T* out, size_t i0, size_t j0, GetA get_a, const T* b) noexcept {
     using V = typename simd<T>::vec;
     constexpr size_t W = simd<T>::width;
@@ -149,14 +149,14 @@ CTNN_INLINE inline void broadcast_tile(T* out, size_t i0, size_t j0, GetA get_a,
             }
         });
     });
-    for (size_t k = 0; k < K; ++k) {
+    loop<U, K>([&](size_t k) CTNN_INLINE {
         V bv[NV];
         repeat<NV>([&](size_t n) CTNN_INLINE { load(bv[n], b + k * LdB + j0 + n * W); });
         repeat<RB>([&](size_t r) CTNN_INLINE {
             const T s = get_a(i0 + r, k);
             repeat<NV>([&](size_t n) CTNN_INLINE { acc[r][n] += s * bv[n]; });
         });
-    }
+    });
     repeat<RB>([&](size_t r) CTNN_INLINE {
         repeat<NV>([&](size_t n) CTNN_INLINE { store(out + (i0 + r) * LdO + j0 + n * W, acc[r][n]); });
     });
@@ -164,24 +164,27 @@ CTNN_INLINE inline void broadcast_tile(T* out, size_t i0, size_t j0, GetA get_a,
 
 /// rows i0 .. i0+RB of the broadcast form, all columns: full tiles of NV
 /// vectors, then fewer vectors, then the columns that fill no vector
-template <bool Acc, size_t RB, size_t K, size_t C, size_t LdO, size_t LdB, class T, class GetA>
+template <bool U, bool Acc, size_t RB, size_t K, size_t C, size_t LdO, size_t LdB, class T, class GetA>
 CTNN_INLINE inline void broadcast_rows(T* out, size_t i0, GetA get_a, const T* b) noexcept {
     constexpr size_t W = simd<T>::width;
     constexpr size_t vectors = C / W;
     constexpr size_t NV = (CTNN_SIMD_REGISTERS - 1) / (RB + 1) < 4 ? (CTNN_SIMD_REGISTERS - 1) / (RB + 1) : 4;
     constexpr size_t full = vectors / NV;
     constexpr size_t rest = vectors % NV;
-    for (size_t t = 0; t < full; ++t) broadcast_tile<Acc, RB, NV, K, LdO, LdB>(out, i0, t * NV * W, get_a, b);
-    if constexpr (rest > 0) broadcast_tile<Acc, RB, rest, K, LdO, LdB>(out, i0, full * NV * W, get_a, b);
+    loop<U, full>([&](size_t t) CTNN_INLINE {
+        broadcast_tile<U, Acc, RB, NV, K, LdO, LdB>(out, i0, t * NV * W, get_a, b);
+    });
+    if constexpr (rest > 0) broadcast_tile<U, Acc, RB, rest, K, LdO, LdB>(out, i0, full * NV * W, get_a, b);
     if constexpr (C % W != 0) {
         constexpr size_t j0 = vectors * W;
         repeat<RB>([&](size_t r) CTNN_INLINE {
             T* o = out + (i0 + r) * LdO;
-            for (size_t j = j0; j < C; ++j) {
+            loop<U, C - j0>([&](size_t jj) CTNN_INLINE {
+                const size_t j = j0 + jj;
                 T s = Acc ? o[j] : T{};
-                for (size_t k = 0; k < K; ++k) s += get_a(i0 + r, k) * b[k * LdB + j];
+                loop<U, K>([&](size_t k) CTNN_INLINE { s += get_a(i0 + r, k) * b[k * LdB + j]; });
                 o[j] = s;
-            }
+            });
         });
     }
 }
@@ -191,8 +194,9 @@ CTNN_INLINE inline void broadcast_rows(T* out, size_t i0, GetA get_a, const T* b
 template <bool Acc, size_t R, size_t K, size_t C, size_t LdO, size_t LdB, class T, class GetA>
 CTNN_INLINE inline void broadcast_simd(T* out, GetA get_a, const T* b) noexcept {
     constexpr size_t RB = CTNN_SIMD_REGISTERS >= 32 ? 6 : 4;
-    for (size_t i = 0; i + RB <= R; i += RB) broadcast_rows<Acc, RB, K, C, LdO, LdB>(out, i, get_a, b);
-    if constexpr (R % RB != 0) broadcast_rows<Acc, R % RB, K, C, LdO, LdB>(out, R - R % RB, get_a, b);
+    constexpr bool U = unroll<R * K * C>;  // tiny products: straight-line vector code
+    loop<U, R / RB>([&](size_t g) CTNN_INLINE { broadcast_rows<U, Acc, RB, K, C, LdO, LdB>(out, g * RB, get_a, b); });
+    if constexpr (R % RB != 0) broadcast_rows<U, Acc, R % RB, K, C, LdO, LdB>(out, R - R % RB, get_a, b);
 }
 
 /// out = lanes I... of the 16 lanes of a and b
@@ -215,6 +219,7 @@ CTNN_INLINE inline void dot_simd(T* out, const T* a, const T* x) noexcept {
     using V8 = typename simd<T>::vec8;
     constexpr size_t chunks = K / dot_lanes;
     constexpr size_t tail = K % dot_lanes;
+    constexpr bool U = unroll<R * K>;
     T xs[dot_lanes]{};
     repeat<tail>([&](size_t l) CTNN_INLINE { xs[l] = x[chunks * dot_lanes + l]; });
     V8 xt;
@@ -222,12 +227,12 @@ CTNN_INLINE inline void dot_simd(T* out, const T* a, const T* x) noexcept {
     const auto partial_sums = [&](V8& acc, size_t i) CTNN_INLINE {
         const T* row = a + i * K;
         acc = V8{};
-        for (size_t c = 0; c < chunks; ++c) {
+        loop<U, chunks>([&](size_t c) CTNN_INLINE {
             V8 wv, xv;
             load(wv, row + c * dot_lanes);
             load(xv, x + c * dot_lanes);
             acc += wv * xv;
-        }
+        });
         if constexpr (tail > 0) {
             // lanes past the tail add +0, which leaves a partial sum unchanged
             // (none is ever -0: each starts at +0)
@@ -238,7 +243,7 @@ CTNN_INLINE inline void dot_simd(T* out, const T* a, const T* x) noexcept {
             acc += rv * xt;
         }
     };
-    for (size_t g = 0; g < R / 8; ++g) {
+    loop<U, R / 8>([&](size_t g) CTNN_INLINE {
         V8 v[8];
         repeat<8>([&](size_t r) CTNN_INLINE { partial_sums(v[r], 8 * g + r); });
         V8 u[4];  // rows 2p, 2p+1: s_l + s_(l+4), l = 0..3
@@ -261,7 +266,7 @@ CTNN_INLINE inline void dot_simd(T* out, const T* a, const T* x) noexcept {
         load(o, out + 8 * g);
         o += lo + hi;
         store(out + 8 * g, o);
-    }
+    });
     repeat<R % 8>([&](size_t r) CTNN_INLINE {
         V8 acc;
         partial_sums(acc, R - R % 8 + r);
@@ -279,7 +284,7 @@ CTNN_INLINE inline void dot_simd(T* out, const T* a, const T* x) noexcept {
 
 /// whether the blocked run-time kernel pays for a product of this shape
 template <class T, size_t R, size_t K, size_t C>
-inline constexpr bool use_simd = CTNN_HAS_SIMD_KERNELS && !unroll<R * K * C> &&
+inline constexpr bool use_simd = CTNN_HAS_SIMD_KERNELS &&
 #if CTNN_HAS_SIMD_KERNELS
                                  C >= simd<T>::width;
 #else
@@ -345,20 +350,24 @@ CTNN_INLINE constexpr void gemm_nt_scaled(T* out, const T* a, const T* b, T scal
             } else {
                 // bᵀ in slices of J columns of out, so the slice stays in L1
                 constexpr size_t J = C < 64 ? C : 64;
+                constexpr bool U = unroll<R * K * C>;
                 T bt[K * J];
-                for (size_t j0 = 0; j0 + J <= C; j0 += J) {
-                    for (size_t k = 0; k < K; ++k)
-                        for (size_t j = 0; j < J; ++j) bt[k * J + j] = b[(j0 + j) * K + k];
-                    broadcast_simd<false, R, K, J, C, J>(out + j0, get_a, bt);
-                }
+                const auto transpose_slice = [&](size_t j0, auto width) CTNN_INLINE {
+                    loop<U, K>([&](size_t k) CTNN_INLINE {
+                        loop<U, decltype(width)::value>(
+                            [&](size_t j) CTNN_INLINE { bt[k * decltype(width)::value + j] = b[(j0 + j) * K + k]; });
+                    });
+                };
+                loop<U, C / J>([&](size_t s) CTNN_INLINE {
+                    transpose_slice(s * J, std::integral_constant<size_t, J>{});
+                    broadcast_simd<false, R, K, J, C, J>(out + s * J, get_a, bt);
+                });
                 if constexpr (C % J != 0) {
-                    constexpr size_t j0 = C - C % J;
-                    for (size_t k = 0; k < K; ++k)
-                        for (size_t j = 0; j < C % J; ++j) bt[k * (C % J) + j] = b[(j0 + j) * K + k];
-                    broadcast_simd<false, R, K, C % J, C, C % J>(out + j0, get_a, bt);
+                    transpose_slice(C - C % J, std::integral_constant<size_t, C % J>{});
+                    broadcast_simd<false, R, K, C % J, C, C % J>(out + (C - C % J), get_a, bt);
                 }
             }
-            for (size_t i = 0; i < R * C; ++i) out[i] *= scale;
+            loop<unroll<R * C>, R * C>([&](size_t i) CTNN_INLINE { out[i] *= scale; });
             return;
         }
     }
