@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
-ctnn_ensure_packages cmake make g++ clang binutils python3 python3-torch libboost-dev catch2
+ctnn_ensure_packages cmake make g++ clang binutils python3 python3-torch libboost-dev catch2 libbenchmark-dev libeigen3-dev
 # the Cortex-M toolchain (C++ headers only, no libstdc++ build) and QEMU for the embedded tests
 ctnn_ensure_packages gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-dev qemu-system-arm
 
@@ -34,7 +34,7 @@ run() {
     failed=$((failed + fail))
 }
 
-run gcc '.*' -DCMAKE_CXX_COMPILER=g++ -DCMAKE_BUILD_TYPE=Release -DCTNN_REQUIRE_TORCH=ON -DCTNN_BUILD_EMBEDDED=ON
+run gcc '.*' -DCMAKE_CXX_COMPILER=g++ -DCMAKE_BUILD_TYPE=Release -DCTNN_REQUIRE_TORCH=ON -DCTNN_BUILD_EMBEDDED=ON -DCTNN_BUILD_BENCHMARKS=ON
 run clang '.*' -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Release -DCTNN_REQUIRE_TORCH=ON -DCTNN_BUILD_EMBEDDED=OFF
 run sanitize 'unit|example' -DCMAKE_CXX_COMPILER=g++ -DCMAKE_BUILD_TYPE=Debug -DCTNN_SANITIZE=ON -DCTNN_REQUIRE_TORCH=ON -DCTNN_BUILD_EMBEDDED=OFF
 
