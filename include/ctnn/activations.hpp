@@ -2,7 +2,7 @@
 // dZ = dA ⊙ g'(Z) (a Jacobian-vector product for softmax).
 //
 // An activation is a stateless type with
-//   apply(Z)            -> A = g(Z), same shape
+//   apply(Z)            -> A = g(Z), same shape (apply_into(Z, A) in place)
 //   backward(Z, A, dA)  -> dZ, same shape (uses whichever of Z and A is cheaper)
 // and, for the element-wise ones, scalar value(z) and derivative(z).
 #pragma once
@@ -13,21 +13,50 @@
 namespace ctnn::act {
 
 namespace detail {
+/// optional flags of an activation (a user's own activation may omit them)
+template <class A>
+inline constexpr bool lanewise_v = [] {
+    if constexpr (requires { A::lanewise; }) {
+        return bool(A::lanewise);
+    } else {
+        return false;
+    }
+}();
+template <class A>
+inline constexpr bool cheap_v = [] {
+    if constexpr (requires { A::cheap; }) {
+        return bool(A::cheap);
+    } else {
+        return false;
+    }
+}();
+
 /// Common part of the element-wise activations: matrix forms from the scalar ones.
 template <class Derived>
 struct elementwise {
     static constexpr bool is_elementwise = true;
 
-    /// A = g(Z). A function of a few operations is unrolled for small shapes
-    /// like every other kernel; an exp or tanh (dozens of operations) runs as a
-    /// loop from 8 elements on, which the compilers vectorise (the straight-line
-    /// form they leave scalar).
+    /// A = g(Z). A `lanewise` value() (one written for scalars and SIMD vectors
+    /// alike) runs on explicit vectors. Otherwise a function of a few
+    /// operations is unrolled for small shapes like every other kernel, and an
+    /// exp or tanh (dozens of operations) runs as a loop from 8 elements on,
+    /// which the compilers vectorise (the straight-line form they leave scalar).
     template <class T, size_t R, size_t C>
     CTNN_INLINE static constexpr matrix<T, R, C> apply(const matrix<T, R, C>& z) noexcept {
-        constexpr bool u = ctnn::detail::unroll<R * C> && (Derived::cheap || R * C < 8);
         matrix<T, R, C> a{};
-        ctnn::detail::loop<u, R * C>([&](size_t i) CTNN_INLINE { a.elems[i] = Derived::value(z.elems[i]); });
+        apply_into(z, a);
         return a;
+    }
+    /// a = g(z), written in place (the forward pass fills its cache this way)
+    template <class T, size_t R, size_t C>
+    CTNN_INLINE static constexpr void apply_into(const matrix<T, R, C>& z, matrix<T, R, C>& a) noexcept {
+        if constexpr (lanewise_v<Derived>) {
+            // value() also takes a SIMD vector: explicit vectors, unrolled or not
+            ctnn::detail::map_n<R * C>(a.elems, [](auto v) CTNN_INLINE { return Derived::value(v); }, z.elems);
+        } else {
+            constexpr bool u = ctnn::detail::unroll_elements<R * C> && (cheap_v<Derived> || R * C < 8);
+            ctnn::detail::loop<u, R * C>([&](size_t i) CTNN_INLINE { a.elems[i] = Derived::value(z.elems[i]); });
+        }
     }
 };
 } // namespace detail
@@ -37,6 +66,7 @@ struct identity : detail::elementwise<identity> {
     static constexpr const char* name = "identity";
     static constexpr bool relu_like = false;
     static constexpr bool cheap = true;
+    static constexpr bool lanewise = false;
     template <class T> CTNN_INLINE static constexpr T value(T z) noexcept { return z; }
     template <class T> CTNN_INLINE static constexpr T derivative(T) noexcept { return T(1); }
     template <class T, size_t R, size_t C>
@@ -54,13 +84,20 @@ struct relu : detail::elementwise<relu> {
     static constexpr const char* name = "relu";
     static constexpr bool relu_like = true;
     static constexpr bool cheap = true;
-    template <class T> CTNN_INLINE static constexpr T value(T z) noexcept { return z > T(0) ? z : T(0); }
+    static constexpr bool lanewise = true;  // value() takes a float/double or a SIMD vector of them
+    template <class T> CTNN_INLINE static constexpr T value(T z) noexcept { return z > T{} ? z : T{}; }
     template <class T> CTNN_INLINE static constexpr T derivative(T z) noexcept { return z > T(0) ? T(1) : T(0); }
     template <class T, size_t R, size_t C>
     CTNN_INLINE static constexpr matrix<T, R, C> backward(const matrix<T, R, C>& z, const matrix<T, R, C>&,
                                               const matrix<T, R, C>& da) noexcept {
         matrix<T, R, C> dz{};
-        ctnn::detail::zip_into(dz, z, da, [](T zv, T d) CTNN_INLINE { return d * T(zv > T(0)); });
+        ctnn::detail::map_n<R * C>(
+            dz.elems,
+            [](auto zv, auto d) CTNN_INLINE {
+                using V = decltype(d);
+                return d * (zv > V{} ? V{} + T(1) : V{});
+            },
+            z.elems, da.elems);
         return dz;
     }
 };
@@ -71,6 +108,7 @@ struct basic_leaky_relu : detail::elementwise<basic_leaky_relu<SlopeNum, SlopeDe
     static_assert(SlopeDen > 0, "ctnn: leaky_relu slope denominator must be positive");
     static constexpr const char* name = "leaky_relu";
     static constexpr bool cheap = true;
+    static constexpr bool lanewise = false;
     static constexpr bool relu_like = true;
     template <class T> CTNN_INLINE static constexpr T slope() noexcept { return T(SlopeNum) / T(SlopeDen); }
     template <class T> CTNN_INLINE static constexpr T value(T z) noexcept { return z > T(0) ? z : slope<T>() * z; }
@@ -92,6 +130,7 @@ struct sigmoid : detail::elementwise<sigmoid> {
     static constexpr const char* name = "sigmoid";
     static constexpr bool relu_like = false;
     static constexpr bool cheap = false;
+    static constexpr bool lanewise = false;
     template <class T> CTNN_INLINE static constexpr T value(T z) noexcept {
         // e = e^-|z| <= 1: 1/(1+e) for z >= 0, e/(1+e) otherwise; one exp, no branch
         const T e = math::exp(z < T(0) ? z : -z);
@@ -116,6 +155,7 @@ struct tanh : detail::elementwise<tanh> {
     static constexpr const char* name = "tanh";
     static constexpr bool relu_like = false;
     static constexpr bool cheap = false;
+    static constexpr bool lanewise = false;
     template <class T> CTNN_INLINE static constexpr T value(T z) noexcept { return math::tanh(z); }
     template <class T> CTNN_INLINE static constexpr T derivative(T z) noexcept {
         const T t = math::tanh(z);
@@ -142,8 +182,13 @@ struct softmax {
     // in the order of the textbook loop over i.
     template <class T, size_t R, size_t C>
     CTNN_INLINE static constexpr matrix<T, R, C> apply(const matrix<T, R, C>& z) noexcept {
-        constexpr bool u = ctnn::detail::unroll<R * C>;
         matrix<T, R, C> a{};
+        apply_into(z, a);
+        return a;
+    }
+    template <class T, size_t R, size_t C>
+    CTNN_INLINE static constexpr void apply_into(const matrix<T, R, C>& z, matrix<T, R, C>& a) noexcept {
+        constexpr bool u = ctnn::detail::unroll_elements<R * C>;
         T mx[C]{};
         T sum[C]{};
         ctnn::detail::loop<u, C>([&](size_t j) CTNN_INLINE { mx[j] = z(0, j); });
@@ -160,14 +205,13 @@ struct softmax {
         ctnn::detail::loop<u, R>([&](size_t i) CTNN_INLINE {
             ctnn::detail::loop<u, C>([&](size_t j) CTNN_INLINE { a(i, j) *= sum[j]; });
         });
-        return a;
     }
 
     /// dZ_i = a_i (dA_i - Σ_k a_k dA_k) per column: the softmax Jacobian times dA
     template <class T, size_t R, size_t C>
     CTNN_INLINE static constexpr matrix<T, R, C> backward(const matrix<T, R, C>&, const matrix<T, R, C>& a,
                                               const matrix<T, R, C>& da) noexcept {
-        constexpr bool u = ctnn::detail::unroll<R * C>;
+        constexpr bool u = ctnn::detail::unroll_elements<R * C>;
         matrix<T, R, C> dz{};
         T dot[C]{};
         ctnn::detail::loop<u, R>([&](size_t i) CTNN_INLINE {

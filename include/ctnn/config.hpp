@@ -10,7 +10,8 @@
 /// Largest number of multiply-adds in one matrix kernel that is emitted as
 /// straight-line code (index-sequence folds) instead of loops. Tiny networks
 /// then compile to loop-free code at -O2; big matrices keep compact loops so
-/// that compile time and code size stay bounded.
+/// that compile time and code size stay bounded. Element-wise passes unroll
+/// up to a quarter of it (kernels.hpp: unroll_elements).
 #ifndef CTNN_UNROLL_LIMIT
 #define CTNN_UNROLL_LIMIT 256
 #endif

@@ -80,8 +80,16 @@ struct dense_layer {
     /// forward step that keeps Z and A
     template <size_t M>
     CTNN_INLINE constexpr void forward(const matrix<T, In, M>& a_prev, dense_cache<T, Out, M>& c) const noexcept {
-        c.Z = linear(a_prev);
-        c.A = Act::apply(c.Z);
+        // in place: the cache is big for big batches, and no temporary is copied
+        detail::loop<detail::unroll_elements<Out * M>, Out>([&](size_t i) CTNN_INLINE {
+            detail::loop<detail::unroll_elements<Out * M>, M>([&](size_t j) CTNN_INLINE { c.Z(i, j) = b(i, 0); });
+        });
+        detail::gemm_nn_acc(c.Z, W, a_prev);
+        if constexpr (requires { Act::apply_into(c.Z, c.A); }) {
+            Act::apply_into(c.Z, c.A);
+        } else {
+            c.A = Act::apply(c.Z);  // a user's activation with apply() only
+        }
     }
 
     /// dW = (1/m)·dZ·A_prevᵀ and db = (1/m)·Σ_columns dZ, with inv_m = 1/m

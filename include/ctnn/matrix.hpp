@@ -70,13 +70,13 @@ inline constexpr bool always_false = false;
 /// out[i] = f(a[i]) over all elements
 template <class T, size_t R, size_t C, class F>
 CTNN_INLINE constexpr void map_into(matrix<T, R, C>& out, const matrix<T, R, C>& a, F&& f) {
-    loop<unroll<R * C>, R * C>([&](size_t i) CTNN_INLINE { out.elems[i] = f(a.elems[i]); });
+    loop<unroll_elements<R * C>, R * C>([&](size_t i) CTNN_INLINE { out.elems[i] = f(a.elems[i]); });
 }
 
 /// out[i] = f(a[i], b[i]) over all elements
 template <class T, size_t R, size_t C, class F>
 CTNN_INLINE constexpr void zip_into(matrix<T, R, C>& out, const matrix<T, R, C>& a, const matrix<T, R, C>& b, F&& f) {
-    loop<unroll<R * C>, R * C>([&](size_t i) CTNN_INLINE { out.elems[i] = f(a.elems[i], b.elems[i]); });
+    loop<unroll_elements<R * C>, R * C>([&](size_t i) CTNN_INLINE { out.elems[i] = f(a.elems[i], b.elems[i]); });
 }
 
 // The product kernels (kernels.hpp) on matrices; shapes are already checked.
@@ -213,8 +213,8 @@ constexpr matrix<T, R, C>& operator-=(matrix<T, R, C>& a, const matrix<U, R2, C2
 template <class T, size_t R, size_t C>
 CTNN_INLINE constexpr matrix<T, C, R> transpose(const matrix<T, R, C>& a) noexcept {
     matrix<T, C, R> out{};
-    detail::loop<detail::unroll<R * C>, R>([&](size_t i) CTNN_INLINE {
-        detail::loop<detail::unroll<R * C>, C>([&](size_t j) CTNN_INLINE { out(j, i) = a(i, j); });
+    detail::loop<detail::unroll_elements<R * C>, R>([&](size_t i) CTNN_INLINE {
+        detail::loop<detail::unroll_elements<R * C>, C>([&](size_t j) CTNN_INLINE { out(j, i) = a(i, j); });
     });
     return out;
 }
@@ -253,9 +253,9 @@ CTNN_INLINE constexpr matrix<T, R, C> operator-(const matrix<T, R, C>& a) noexce
 template <class T, size_t R, size_t C>
 CTNN_INLINE constexpr matrix<T, R, 1> sum_columns(const matrix<T, R, C>& a) noexcept {
     matrix<T, R, 1> out{};
-    detail::loop<detail::unroll<R * C>, R>([&](size_t i) CTNN_INLINE {
+    detail::loop<detail::unroll_elements<R * C>, R>([&](size_t i) CTNN_INLINE {
         T s{};
-        detail::loop<detail::unroll<R * C>, C>([&](size_t j) CTNN_INLINE { s += a(i, j); });
+        detail::loop<detail::unroll_elements<R * C>, C>([&](size_t j) CTNN_INLINE { s += a(i, j); });
         out(i, 0) = s;
     });
     return out;
@@ -267,8 +267,8 @@ CTNN_INLINE constexpr matrix<T, R, Cols> broadcast(const matrix<T, R, C>& b) noe
     static_assert(C == 1, "ctnn: broadcast<Cols>(b) repeats a column vector; b must be R x 1");
     matrix<T, R, Cols> out{};
     if constexpr (C == 1) {
-        detail::loop<detail::unroll<R * Cols>, R>([&](size_t i) CTNN_INLINE {
-            detail::loop<detail::unroll<R * Cols>, Cols>([&](size_t j) CTNN_INLINE { out(i, j) = b(i, 0); });
+        detail::loop<detail::unroll_elements<R * Cols>, R>([&](size_t i) CTNN_INLINE {
+            detail::loop<detail::unroll_elements<R * Cols>, Cols>([&](size_t j) CTNN_INLINE { out(i, j) = b(i, 0); });
         });
     }
     return out;
@@ -283,8 +283,8 @@ CTNN_INLINE constexpr auto add_bias(const matrix<T, R, C>& z, const matrix<U, BR
         return z;
     } else {
         matrix<T, R, C> out = z;
-        detail::loop<detail::unroll<R * C>, R>([&](size_t i) CTNN_INLINE {
-            detail::loop<detail::unroll<R * C>, C>([&](size_t j) CTNN_INLINE { out(i, j) += b(i, 0); });
+        detail::loop<detail::unroll_elements<R * C>, R>([&](size_t i) CTNN_INLINE {
+            detail::loop<detail::unroll_elements<R * C>, C>([&](size_t j) CTNN_INLINE { out(i, j) += b(i, 0); });
         });
         return out;
     }

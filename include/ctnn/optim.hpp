@@ -33,7 +33,7 @@ CTNN_INLINE constexpr void for_each_parameter(Net& net, const Grads& g, F&& f, S
 /// op(i) for every element index of a matrix type, unrolled when small
 template <class M, class Op>
 CTNN_INLINE constexpr void each_element(Op&& op) noexcept {
-    ctnn::detail::loop<ctnn::detail::unroll<M::size>, M::size>(op);
+    ctnn::detail::loop<ctnn::detail::unroll_elements<M::size>, M::size>(op);
 }
 } // namespace detail
 
