@@ -11,6 +11,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 
 #include <ctnn/matrix.hpp>
 
@@ -35,14 +36,28 @@ struct products {
     matrix<T, R, C> nt{};  // 0.25·(a·bᵀ) with b stored C x K
 };
 
+/// m, read through volatile at run time: the optimiser cannot see the values,
+/// so it cannot constant-fold the products (clang would fold a*b+c with one
+/// rounding, which is not what the kernels compute)
+template <class M>
+constexpr M opaque(const M& m) {
+    if (std::is_constant_evaluated()) return m;
+    M r{};
+    for (std::size_t i = 0; i < M::rows * M::cols; ++i) {
+        volatile auto v = m.elems[i];
+        r.elems[i] = v;
+    }
+    return r;
+}
+
 template <class T, std::size_t R, std::size_t K, std::size_t C>
 constexpr products<T, R, K, C> compute() {
     products<T, R, K, C> p{};
-    const auto a = filled<T, R, K>(1);
-    const auto at = filled<T, K, R>(2);
-    const auto b = filled<T, K, C>(3);
-    const auto bt = filled<T, C, K>(4);
-    p.nn = filled<T, R, C>(5);
+    const auto a = opaque(filled<T, R, K>(1));
+    const auto at = opaque(filled<T, K, R>(2));
+    const auto b = opaque(filled<T, K, C>(3));
+    const auto bt = opaque(filled<T, C, K>(4));
+    p.nn = opaque(filled<T, R, C>(5));
     ctnn::detail::gemm_nn_acc(p.nn, a, b);
     ctnn::detail::gemm_tn(p.tn, at, b);
     ctnn::detail::gemm_nt(p.nt, a, bt, T(0.25));

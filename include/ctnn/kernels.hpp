@@ -249,9 +249,18 @@ CTNN_INLINE inline void dot_simd(T* out, const T* a, const T* x) noexcept {
             acc += rv * xt;
         }
     };
-    loop<U, R / 8>([&](size_t g) CTNN_INLINE {
+    // the tree for `rows` rows from `first` on (rows < 8: the other lanes are
+    // zero and their results are not stored; each lane's sum is its own row's)
+    const auto group = [&](size_t first, auto rows) CTNN_INLINE {
+        constexpr size_t n = decltype(rows)::value;
         V8 v[8];
-        repeat<8>([&](size_t r) CTNN_INLINE { partial_sums(v[r], 8 * g + r); });
+        repeat<8>([&](size_t r) CTNN_INLINE {
+            if (r < n) {
+                partial_sums(v[r], first + r);
+            } else {
+                v[r] = V8{};
+            }
+        });
         V8 u[4];  // rows 2p, 2p+1: s_l + s_(l+4), l = 0..3
         repeat<4>([&](size_t p) CTNN_INLINE {
             V8 lo, hi;
@@ -266,20 +275,23 @@ CTNN_INLINE inline void dot_simd(T* out, const T* a, const T* x) noexcept {
             shuffle2<2, 3, 6, 7, 10, 11, 14, 15>(hi, u[2 * q], u[2 * q + 1]);
             w[q] = lo + hi;
         });
-        V8 lo, hi, o;
+        V8 lo, hi;
         shuffle2<0, 2, 4, 6, 8, 10, 12, 14>(lo, w[0], w[1]);
         shuffle2<1, 3, 5, 7, 9, 11, 13, 15>(hi, w[0], w[1]);
-        load(o, out + 8 * g);
-        o += lo + hi;
-        store(out + 8 * g, o);
-    });
-    repeat<R % 8>([&](size_t r) CTNN_INLINE {
-        V8 acc;
-        partial_sums(acc, R - R % 8 + r);
-        T sums[dot_lanes];
-        store(sums, acc);
-        out[R - R % 8 + r] += dot_tree(sums);
-    });
+        lo += hi;
+        if constexpr (n == 8) {
+            V8 o;
+            load(o, out + first);
+            o += lo;
+            store(out + first, o);
+        } else {
+            T f[8];
+            store(f, lo);
+            repeat<n>([&](size_t r) CTNN_INLINE { out[first + r] += f[r]; });
+        }
+    };
+    loop<U, R / 8>([&](size_t g) CTNN_INLINE { group(8 * g, std::integral_constant<size_t, 8>{}); });
+    if constexpr (R % 8 != 0) group(R - R % 8, std::integral_constant<size_t, R % 8>{});
 }
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
@@ -329,9 +341,7 @@ template <size_t R, size_t K, size_t C, class T>
 CTNN_INLINE constexpr void gemm_nn_acc(T* out, const T* a, const T* b) noexcept {
     if constexpr (C == 1 && K >= dot_min_k) {
 #if CTNN_HAS_SIMD_KERNELS
-        if constexpr (R >= 8) {
-            if (!std::is_constant_evaluated()) return dot_simd<R, K>(out, a, b);
-        }
+        if (!std::is_constant_evaluated()) return dot_simd<R, K>(out, a, b);
 #endif
         dot_plain<R, K>(out, a, b);
     } else {

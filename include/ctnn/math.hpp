@@ -171,7 +171,9 @@ constexpr float pow2f(std::int32_t k) noexcept { return std::bit_cast<float>(sta
 
 /// e^x for |x| <= 104 (Cephes' expf scheme): n = round(x/ln2) via the 1.5*2^23
 /// shifter, r = x - n*ln2 in two parts, e^r by a degree-7 polynomial, then
-/// 2^n in two factors so that subnormal results round once, correctly
+/// 2^n in two factors so that subnormal results round once, correctly (one
+/// factor suffices when the caller knows |x| < 87, as tanh does)
+template <bool TwoFactors = true>
 constexpr float exp_f32_core(float x) noexcept {
     constexpr float shifter = 0x1.8p23f;
     const float t = x * 1.44269504088896341f + shifter;
@@ -186,8 +188,12 @@ constexpr float exp_f32_core(float x) noexcept {
     p = p * r + 5.0000001201e-1f;
     p = p * r2 + r + 1.0f;
     const std::int32_t k = static_cast<std::int32_t>(std::bit_cast<std::uint32_t>(t) - 0x4b400000u);
-    const std::int32_t k1 = k >> 1;  // floor(k/2): an arithmetic shift since C++20
-    return p * pow2f(k1) * pow2f(k - k1);
+    if constexpr (TwoFactors) {
+        const std::int32_t k1 = k >> 1;  // floor(k/2): an arithmetic shift since C++20
+        return p * pow2f(k1) * pow2f(k - k1);
+    } else {
+        return p * pow2f(k);
+    }
 }
 
 /// e^x for float: overflow to inf, underflow through the subnormals to 0, NaN kept
@@ -209,7 +215,7 @@ constexpr float tanh_f32(float x) noexcept {
     p = p * z + 1.33314422036e-1f;
     p = p * z - 3.33332819422e-1f;
     const float small = p * z * a + a;
-    const float big = 1.0f - 2.0f / (exp_f32_core(2.0f * a) + 1.0f);
+    const float big = 1.0f - 2.0f / (exp_f32_core<false>(2.0f * a) + 1.0f);  // 2|x| <= 20
     const float t = a < 0.625f ? small : big;
     return std::bit_cast<float>(std::bit_cast<std::uint32_t>(t) | (std::bit_cast<std::uint32_t>(x) & 0x80000000u) |
                                 nan_bits(x));
