@@ -41,6 +41,27 @@
 #define CTNN_PORTABLE_MATH 0
 #endif
 
+/// Bytes of one SIMD register the run-time kernels are blocked for; 0 selects
+/// the plain loops (e.g. Cortex-M). Define it to override the detection.
+#ifndef CTNN_SIMD_BYTES
+#if defined(__AVX__)
+#define CTNN_SIMD_BYTES 32
+#elif defined(__SSE2__) || defined(__ARM_NEON) || defined(__ALTIVEC__)
+#define CTNN_SIMD_BYTES 16
+#else
+#define CTNN_SIMD_BYTES 0
+#endif
+#endif
+
+/// Marks the float exp/tanh helpers: inlined (so activation loops vectorise)
+/// on targets with SIMD; left to the compiler elsewhere, where one shared copy
+/// keeps microcontroller code small.
+#if CTNN_SIMD_BYTES > 0
+#define CTNN_MATH_INLINE CTNN_INLINE
+#else
+#define CTNN_MATH_INLINE
+#endif
+
 namespace ctnn {
 /// Sizes and indices throughout the library.
 using std::size_t;

@@ -25,17 +25,7 @@
 
 #include <ctnn/config.hpp>
 
-/// Bytes of one SIMD register the run-time kernels are blocked for; 0 selects
-/// the plain loops (e.g. Cortex-M). Define it to override the detection.
-#ifndef CTNN_SIMD_BYTES
-#if defined(__AVX__)
-#define CTNN_SIMD_BYTES 32
-#elif defined(__SSE2__) || defined(__ARM_NEON) || defined(__ALTIVEC__)
-#define CTNN_SIMD_BYTES 16
-#else
-#define CTNN_SIMD_BYTES 0
-#endif
-#endif
+// CTNN_SIMD_BYTES (the SIMD width the kernels are blocked for) is set in config.hpp.
 
 /// Number of SIMD registers the blocking may fill (AVX-512VL gives 32).
 #ifndef CTNN_SIMD_REGISTERS

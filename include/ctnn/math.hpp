@@ -157,24 +157,26 @@ constexpr double sqrt(double x) {
 /// with an integer min, not with a float comparison: GCC splits a loop at a
 /// float clamp whose far side is a constant result, and the loop no longer
 /// vectorises. A NaN is caught separately by nan_bits.
-constexpr float clamp_abs(float x, std::uint32_t limit) noexcept {
+CTNN_MATH_INLINE constexpr float clamp_abs(float x, std::uint32_t limit) noexcept {
     const std::uint32_t bits = std::bit_cast<std::uint32_t>(x);
     const std::uint32_t mag = bits & 0x7fffffffu;
     return std::bit_cast<float>((mag < limit ? mag : limit) | (bits & 0x80000000u));
 }
 /// the bits of a quiet NaN when x is a NaN, else 0 (to OR into a result)
-constexpr std::uint32_t nan_bits(float x) noexcept {
+CTNN_MATH_INLINE constexpr std::uint32_t nan_bits(float x) noexcept {
     return (std::bit_cast<std::uint32_t>(x) & 0x7fffffffu) > 0x7f800000u ? 0x7fc00000u : 0u;
 }
 /// 2^k as a float for -126 <= k <= 127
-constexpr float pow2f(std::int32_t k) noexcept { return std::bit_cast<float>(static_cast<std::uint32_t>(k + 127) << 23); }
+CTNN_MATH_INLINE constexpr float pow2f(std::int32_t k) noexcept {
+    return std::bit_cast<float>(static_cast<std::uint32_t>(k + 127) << 23);
+}
 
 /// e^x for |x| <= 104 (Cephes' expf scheme): n = round(x/ln2) via the 1.5*2^23
 /// shifter, r = x - n*ln2 in two parts, e^r by a degree-7 polynomial, then
 /// 2^n in two factors so that subnormal results round once, correctly (one
 /// factor suffices when the caller knows |x| < 87, as tanh does)
 template <bool TwoFactors = true>
-constexpr float exp_f32_core(float x) noexcept {
+CTNN_MATH_INLINE constexpr float exp_f32_core(float x) noexcept {
     constexpr float shifter = 0x1.8p23f;
     const float t = x * 1.44269504088896341f + shifter;
     const float n = t - shifter;
@@ -197,7 +199,7 @@ constexpr float exp_f32_core(float x) noexcept {
 }
 
 /// e^x for float: overflow to inf, underflow through the subnormals to 0, NaN kept
-constexpr float exp_f32(float x) noexcept {
+CTNN_MATH_INLINE constexpr float exp_f32(float x) noexcept {
     // |x| <= 104: e^-104 rounds to 0 in float and e^89 to inf already
     const float y = exp_f32_core(clamp_abs(x, 0x42d00000u));
     return std::bit_cast<float>(std::bit_cast<std::uint32_t>(y) | nan_bits(x));
@@ -205,7 +207,7 @@ constexpr float exp_f32(float x) noexcept {
 
 /// tanh for float (Cephes' tanhf scheme): an odd polynomial for |x| < 0.625,
 /// 1 - 2/(e^2|x| + 1) above; the sign is copied from x (so tanh(-0) = -0)
-constexpr float tanh_f32(float x) noexcept {
+CTNN_MATH_INLINE constexpr float tanh_f32(float x) noexcept {
     const float a = clamp_abs(std::bit_cast<float>(std::bit_cast<std::uint32_t>(x) & 0x7fffffffu),
                               0x41200000u);  // |x| <= 10: tanh(10) rounds to 1 in float
     const float z = a * a;
@@ -232,7 +234,7 @@ constexpr bool portable() noexcept { return CTNN_PORTABLE_MATH != 0 || std::is_c
 /// e^x
 constexpr double exp(double x) { return detail::portable() ? detail::exp(x) : std::exp(x); }
 /// e^x (ctnn's own, vectorisable, the same bits at compile and run time)
-constexpr float exp(float x) { return detail::exp_f32(x); }
+CTNN_MATH_INLINE constexpr float exp(float x) { return detail::exp_f32(x); }
 /// e^x - 1, accurate near 0
 constexpr double expm1(double x) { return detail::portable() ? detail::expm1(x) : std::expm1(x); }
 /// e^x - 1, accurate near 0
@@ -248,7 +250,7 @@ constexpr float log(float x) {
 /// hyperbolic tangent
 constexpr double tanh(double x) { return detail::portable() ? detail::tanh(x) : std::tanh(x); }
 /// hyperbolic tangent (ctnn's own, vectorisable, the same bits at compile and run time)
-constexpr float tanh(float x) { return detail::tanh_f32(x); }
+CTNN_MATH_INLINE constexpr float tanh(float x) { return detail::tanh_f32(x); }
 /// square root
 constexpr double sqrt(double x) { return detail::portable() ? detail::sqrt(x) : std::sqrt(x); }
 /// square root
