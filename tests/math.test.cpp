@@ -132,6 +132,16 @@ TEST_CASE("float exp and tanh: within 1 ulp over the whole float range", "[math]
     CHECK(worst_over_all_floats([](float x) { return cm::tanh(x); }, [](double x) { return std::tanh(x); }) <= 1);
 }
 
+TEST_CASE("float exp and tanh: overflow, underflow and NaN in constant evaluation", "[math]") {
+    STATIC_REQUIRE(cm::exp(100.0f) == std::numeric_limits<float>::infinity());
+    STATIC_REQUIRE(cm::exp(88.72283172607422f) < std::numeric_limits<float>::infinity());  // largest finite
+    STATIC_REQUIRE(cm::exp(88.72283935546875f) == std::numeric_limits<float>::infinity());
+    STATIC_REQUIRE(cm::exp(-std::numeric_limits<float>::infinity()) == 0.0f);
+    STATIC_REQUIRE(cm::exp(-200.0f) == 0.0f);
+    STATIC_REQUIRE(cm::exp(-103.0f) > 0.0f);  // subnormal
+    STATIC_REQUIRE(cm::tanh(1e30f) == 1.0f);
+}
+
 TEST_CASE("float exp and tanh: special values", "[math]") {
     const float inf = std::numeric_limits<float>::infinity();
     const float nan = std::numeric_limits<float>::quiet_NaN();

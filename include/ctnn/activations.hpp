@@ -132,10 +132,8 @@ struct sigmoid : detail::elementwise<sigmoid> {
     static constexpr bool cheap = false;
     static constexpr bool lanewise = false;
     template <class T> CTNN_INLINE static constexpr T value(T z) noexcept {
-        // e = e^-|z| <= 1: 1/(1+e) for z >= 0, e/(1+e) otherwise; one exp, no branch
-        const T e = math::exp(z < T(0) ? z : -z);
-        const T s = T(1) / (T(1) + e);
-        return z >= T(0) ? s : e * s;
+        // e^-z overflows to inf for z < -88.7 (float), and 1/(1+inf) = 0: never NaN
+        return T(1) / (T(1) + math::exp(-z));
     }
     template <class T> CTNN_INLINE static constexpr T derivative(T z) noexcept {
         const T s = value(z);

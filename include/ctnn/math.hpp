@@ -200,9 +200,15 @@ CTNN_MATH_INLINE constexpr float exp_f32_core(float x) noexcept {
 
 /// e^x for float: overflow to inf, underflow through the subnormals to 0, NaN kept
 CTNN_MATH_INLINE constexpr float exp_f32(float x) noexcept {
-    // |x| <= 104: e^-104 rounds to 0 in float and e^89 to inf already
-    const float y = exp_f32_core(clamp_abs(x, 0x42d00000u));
-    return std::bit_cast<float>(std::bit_cast<std::uint32_t>(y) | nan_bits(x));
+    // x >= 0x1.62e430p+6 (just above ln FLT_MAX) gives inf. That is decided on
+    // the bits, as a mask: the core never overflows (constant evaluation
+    // rejects a float overflow) and no branch splits a loop over it.
+    const std::uint32_t bits = std::bit_cast<std::uint32_t>(x);
+    const std::uint32_t over = bits - 0x42b17218u <= 0x7f800000u - 0x42b17218u ? 0xffffffffu : 0u;
+    // |x| <= 104: e^-104 rounds to 0 in float
+    const float xc = std::bit_cast<float>(std::bit_cast<std::uint32_t>(clamp_abs(x, 0x42d00000u)) & ~over);
+    const std::uint32_t y = std::bit_cast<std::uint32_t>(exp_f32_core(xc));
+    return std::bit_cast<float>((y & ~over) | (0x7f800000u & over) | nan_bits(x));
 }
 
 /// tanh for float (Cephes' tanhf scheme): an odd polynomial for |x| < 0.625,
