@@ -208,7 +208,7 @@ constexpr matrix<T, R, C>& operator-=(matrix<T, R, C>& a, const matrix<U, R2, C2
     return a;
 }
 
-/// the transpose, as a new matrix (products with a transpose inside the
+/// the transpose, as a fresh matrix (products with a transpose inside the
 /// library use kernels that never form it)
 template <class T, size_t R, size_t C>
 CTNN_INLINE constexpr matrix<T, C, R> transpose(const matrix<T, R, C>& a) noexcept {
