@@ -124,8 +124,8 @@ struct basic_leaky_relu : detail::elementwise<basic_leaky_relu<SlopeNum, SlopeDe
 /// leaky ReLU with slope 0.01
 using leaky_relu = basic_leaky_relu<>;
 
-/// g(z) = 1 / (1 + e^-z), evaluated so that no intermediate overflows:
-/// e^-|z| never exceeds 1, so |z| up to and beyond 1e4 gives 0 or 1, never NaN
+/// g(z) = 1 / (1 + e^-z). For very negative z, e^-z is inf and the result is
+/// exactly 0; |z| up to and beyond 1e4 gives 0 or 1, never NaN
 struct sigmoid : detail::elementwise<sigmoid> {
     static constexpr const char* name = "sigmoid";
     static constexpr bool relu_like = false;
