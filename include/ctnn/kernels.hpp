@@ -349,23 +349,17 @@ CTNN_INLINE constexpr void gemm_nn_acc(T* out, const T* a, const T* b) noexcept 
 template <size_t R, size_t K, size_t C, class T>
 CTNN_INLINE constexpr void gemm_tn(T* out, const T* a, const T* b) noexcept {
     const auto get_a = [a](size_t i, size_t k) CTNN_INLINE { return a[k * R + i]; };
-    if constexpr (C == 1) {
-        // a single column: out(i) = Σ_k a(k, i) b(k), vectorised over the rows of a
-        const auto get_b = [b](size_t i, size_t k) CTNN_INLINE { return b[k + 0 * i]; };
 #if CTNN_HAS_SIMD_KERNELS
-        if constexpr (use_simd<T, 1, K, R>) {
-            if (!std::is_constant_evaluated()) return broadcast_simd<false, 1, K, R, R, R>(out, get_b, a);
-        }
-#endif
-        broadcast_plain<false, R, K, C, C>(out, get_a, b);
-    } else {
-#if CTNN_HAS_SIMD_KERNELS
-        if constexpr (use_simd<T, R, K, C>) {
-            if (!std::is_constant_evaluated()) return broadcast_simd<false, R, K, C, C, C>(out, get_a, b);
-        }
-#endif
-        broadcast_plain<false, R, K, C, C>(out, get_a, b);
+    if constexpr (C == 1 && use_simd<T, 1, K, R>) {
+        // a single column: out(i) = Σ_k a(k, i) b(k) is the broadcast form of one
+        // row of R, vectorised over the rows of a
+        const auto get_b = [b](size_t, size_t k) CTNN_INLINE { return b[k]; };
+        if (!std::is_constant_evaluated()) return broadcast_simd<false, 1, K, R, R, R>(out, get_b, a);
+    } else if constexpr (C > 1 && use_simd<T, R, K, C>) {
+        if (!std::is_constant_evaluated()) return broadcast_simd<false, R, K, C, C, C>(out, get_a, b);
     }
+#endif
+    broadcast_plain<false, R, K, C, C>(out, get_a, b);
 }
 
 /// out (R x C) = scale * (a * bᵀ) with a (R x K), b (C x K): dW = (1/m)·dZ·A_prevᵀ
