@@ -63,11 +63,20 @@ struct dense_layer {
         return *this;
     }
 
+    /// z = W·A_prev + b (bias broadcast over the M columns), written in place
+    template <size_t M>
+    CTNN_INLINE constexpr void linear_into(const matrix<T, In, M>& a_prev, matrix<T, Out, M>& z) const noexcept {
+        detail::loop<detail::unroll_elements<Out * M>, Out>([&](size_t i) CTNN_INLINE {
+            detail::loop<detail::unroll_elements<Out * M>, M>([&](size_t j) CTNN_INLINE { z(i, j) = b(i, 0); });
+        });
+        detail::gemm_nn_acc(z, W, a_prev);
+    }
+
     /// Z = W·A_prev + b (bias broadcast over the M columns)
     template <size_t M>
     CTNN_INLINE constexpr matrix<T, Out, M> linear(const matrix<T, In, M>& a_prev) const noexcept {
-        matrix<T, Out, M> z = broadcast<M>(b);
-        detail::gemm_nn_acc(z, W, a_prev);
+        matrix<T, Out, M> z{};
+        linear_into(a_prev, z);
         return z;
     }
 
@@ -81,10 +90,7 @@ struct dense_layer {
     template <size_t M>
     CTNN_INLINE constexpr void forward(const matrix<T, In, M>& a_prev, dense_cache<T, Out, M>& c) const noexcept {
         // in place: the cache is big for big batches, and no temporary is copied
-        detail::loop<detail::unroll_elements<Out * M>, Out>([&](size_t i) CTNN_INLINE {
-            detail::loop<detail::unroll_elements<Out * M>, M>([&](size_t j) CTNN_INLINE { c.Z(i, j) = b(i, 0); });
-        });
-        detail::gemm_nn_acc(c.Z, W, a_prev);
+        linear_into(a_prev, c.Z);
         if constexpr (requires { Act::apply_into(c.Z, c.A); }) {
             Act::apply_into(c.Z, c.A);
         } else {
