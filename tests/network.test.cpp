@@ -2,6 +2,9 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
 #include <type_traits>
 
 #include <ctnn/ctnn.hpp>
@@ -85,4 +88,75 @@ TEST_CASE("network parameters can be set and compared; copies are independent", 
     auto copy = net;
     copy.layer<0>().W(0, 0) = 0;
     REQUIRE(net.layer<0>().W(0, 0) == 1);
+}
+
+namespace {
+
+/// every element of a cache or gradients object set to NaN, so that an element
+/// forward_into/backward_into forgot to write shows up in the comparison
+template <class T, class Obj>
+void poison(Obj& o) {
+    static_assert(sizeof(Obj) % sizeof(T) == 0);
+    const T nan = std::numeric_limits<T>::quiet_NaN();
+    auto* p = reinterpret_cast<unsigned char*>(&o);
+    for (size_t i = 0; i < sizeof(Obj); i += sizeof(T)) std::memcpy(p + i, &nan, sizeof nan);
+}
+
+template <class Net, size_t M, class Loss>
+void check_in_place(std::uint64_t seed, const Loss& loss, size_t count) {
+    using T = typename Net::value_type;
+    Net net{};
+    net.initialize(seed);
+    matrix<T, Net::input_width, M> x{};
+    matrix<T, Net::output_width, M> y{};
+    for (size_t i = 0; i < x.size; ++i) x.elems[i] = T(std::sin(0.7 * double(i) + double(seed)));
+    for (size_t j = 0; j < M; ++j) y(j % Net::output_width, j) = T(1);  // one-hot (or 0/1 for one output)
+
+    const auto cache = net.forward(x);
+    const auto grads = net.backward(cache, y, loss, count);
+
+    static typename Net::template cache_type<M> kept_cache;  // static: big caches stay off the stack
+    static typename Net::gradients_type kept_grads;
+    poison<T>(kept_cache);
+    poison<T>(kept_grads);
+    net.forward_into(x, kept_cache);
+    net.backward_into(kept_cache, y, loss, kept_grads, count);
+    for (size_t i = 0; i < cache.output().size; ++i)
+        REQUIRE(kept_cache.output().elems[i] == cache.output().elems[i]);  // NaN never compares equal
+    REQUIRE(kept_grads == grads);
+    // every element written: the whole object equals the value form's, bit for bit
+    REQUIRE(std::memcmp(&kept_cache, &cache, sizeof cache) == 0);
+    REQUIRE(std::memcmp(&kept_grads, &grads, sizeof grads) == 0);
+}
+
+} // namespace
+
+TEST_CASE("forward_into and backward_into write every element, as forward and backward return them", "[network]") {
+    using seed_t = network<float, input<2>, dense<3, act::relu>, dense<3, act::relu>, dense<1, act::sigmoid>>;
+    using wide_t = network<float, input<64>, dense<32, act::relu>, dense<10, act::softmax>>;
+    using tanh_t = network<double, input<8>, dense<16, act::tanh>, dense<16, act::tanh>, dense<4, act::identity>>;
+    check_in_place<seed_t, 1>(1, loss::binary_cross_entropy{}, 1);
+    check_in_place<seed_t, 32>(2, loss::binary_cross_entropy{}, 32);
+    check_in_place<seed_t, 32>(3, loss::mse{}, 19);  // a partial batch: padding columns masked
+    check_in_place<wide_t, 1>(4, loss::cross_entropy{}, 1);
+    check_in_place<wide_t, 32>(5, loss::cross_entropy{}, 32);
+    check_in_place<wide_t, 7>(6, loss::cross_entropy{}, 5);
+    check_in_place<tanh_t, 16>(7, loss::mse{}, 16);
+}
+
+TEST_CASE("forward_into and backward_into in constant evaluation", "[network][constexpr]") {
+    using net_t = network<double, input<2>, dense<3, act::tanh>, dense<1, act::sigmoid>>;
+    constexpr auto both = [] {
+        net_t net{};
+        net.initialize(11);
+        const matrix<double, 2, 4> x{{0, 0, 1, 1, 0, 1, 0, 1}};
+        const matrix<double, 1, 4> y{{0, 1, 1, 0}};
+        net_t::cache_type<4> c{};
+        net_t::gradients_type g{};
+        net.forward_into(x, c);
+        net.backward_into(c, y, loss::binary_cross_entropy{}, g);
+        const auto g2 = net.backward(net.forward(x), y, loss::binary_cross_entropy{});
+        return g == g2 && c.output() == net.predict(x);
+    }();
+    STATIC_REQUIRE(both);
 }

@@ -127,7 +127,7 @@ bool all_finite(const M& m) {
 /// The allocations of each library call, counted one call at a time (-1: not
 /// measured), and whether the results are finite, so that the calls really ran.
 struct heap_report {
-    long initialize = -1, forward = -1, backward = -1, sgd = -1, momentum = -1, adam = -1, predict = -1, loss = -1;
+    long initialize = -1, forward = -1, backward = -1, in_place = -1, sgd = -1, momentum = -1, adam = -1, predict = -1, loss = -1;
     bool finite = false;
 };
 
@@ -174,6 +174,13 @@ heap_report measure(Net& net, const X& x, const Y& y, const Loss& loss) {
     const auto grads = net.backward(cache, y, loss);
     r.backward = heap.stop();
 
+    static auto cache_kept = cache;  // storage the caller keeps (static, as on a device)
+    static auto grads_kept = grads;
+    heap.start();
+    net.forward_into(x, cache_kept);
+    net.backward_into(cache_kept, y, loss, grads_kept);
+    r.in_place = heap.stop();
+
     measure_steps(net, grads, r);
 
     heap.start();
@@ -185,7 +192,8 @@ heap_report measure(Net& net, const X& x, const Y& y, const Loss& loss) {
     r.loss = heap.stop();
 
     r.finite = std::isfinite(static_cast<double>(value)) && all_finite(out) && all_finite(cache.output()) &&
-               all_finite(grads.template layer<0>().dW) && all_finite(net.template layer<0>().W);
+               all_finite(grads.template layer<0>().dW) && all_finite(net.template layer<0>().W) &&
+               grads_kept == grads;
     return r;
 }
 
@@ -193,6 +201,7 @@ void require_no_heap(const heap_report& r) {
     CHECK(r.initialize == 0);
     CHECK(r.forward == 0);
     CHECK(r.backward == 0);
+    CHECK(r.in_place == 0);
     CHECK(r.sgd == 0);
     CHECK(r.momentum == 0);
     CHECK(r.adam == 0);

@@ -233,26 +233,36 @@ public:
     }
 
     /// Forward pass for a batch of M samples (X is input_width x M); returns the
-    /// cache the backward pass needs. M is deduced from X.
+    /// cache the backward pass needs. M is deduced from X. The cache is
+    /// zero-initialised first; forward_into() writes into one the caller keeps.
     template <class U, size_t Rows, size_t M>
     CTNN_INLINE constexpr auto forward(const matrix<U, Rows, M>& x) const noexcept {
+        cache_type<M> c{};  // the one return below lets the compiler build it in the caller's storage
+        forward_into(x, c);
+        return c;
+    }
+
+    /// Forward pass into a cache the caller keeps (a member, a static, one
+    /// object reused across steps): every element of it is written, nothing is
+    /// zeroed or copied, and no stack space grows with the batch.
+    template <class U, size_t Rows, size_t M, class Cache>
+    CTNN_INLINE constexpr void forward_into(const matrix<U, Rows, M>& x, Cache& c) const noexcept {
         if constexpr (!detail::network_ok<T, Input, Layers...>) {
-            return cache_type<M>{};  // the network's own check has reported the mistake
+            // the network's own check has reported the mistake
         } else if constexpr (Rows != input_width) {
             static_assert(Rows == input_width,
                           "ctnn: forward(X) needs X.rows == the network's input width "
                           "(X is features x batch, one sample per column)");
-            return cache_type<M>{};
         } else if constexpr (!std::is_same_v<T, U>) {
             static_assert(detail::always_false<U>, "ctnn: forward(X) needs X of the network's element type");
-            return cache_type<M>{};
+        } else if constexpr (!std::is_same_v<Cache, cache_type<M>>) {
+            static_assert(detail::always_false<Cache>,
+                          "ctnn: forward_into(X, cache) needs this network's cache_type<M>, M = X.cols");
         } else {
-            cache_type<M> c{};
             c.X = x;
             [&]<size_t... I>(std::index_sequence<I...>) CTNN_INLINE {
                 (boost::hana::at_c<I>(layers).forward(c.template input_of<I>(), boost::hana::at_c<I>(c.layers)), ...);
             }(std::make_index_sequence<depth>{});
-            return c;
         }
     }
 
@@ -280,9 +290,18 @@ public:
     /// batch): they contribute nothing and the mean is over the count real
     /// samples (count is clamped to 1..M).
     template <class Cache, class U, size_t YRows, size_t YCols, class Loss>
-    CTNN_INLINE constexpr gradients_type backward(const Cache& cache, const matrix<U, YRows, YCols>& y, const Loss&,
+    CTNN_INLINE constexpr gradients_type backward(const Cache& cache, const matrix<U, YRows, YCols>& y, const Loss& loss,
                                                   size_t count = YCols) const noexcept {
-        gradients_type g{};
+        gradients_type g{};  // the one return below lets the compiler build it in the caller's storage
+        backward_into(cache, y, loss, g, count);
+        return g;
+    }
+
+    /// Backward pass into gradients the caller keeps: every dW and db is
+    /// overwritten (not accumulated), nothing is zeroed or copied first.
+    template <class Cache, class U, size_t YRows, size_t YCols, class Loss>
+    CTNN_INLINE constexpr void backward_into(const Cache& cache, const matrix<U, YRows, YCols>& y, const Loss&,
+                                             gradients_type& g, size_t count = YCols) const noexcept {
         if constexpr (!detail::network_ok<T, Input, Layers...>) {
             // the network's own check has reported the mistake
         } else if constexpr (!detail::is_cache_of<Cache, network>) {
@@ -319,7 +338,6 @@ public:
                     if (k % YCols >= real) dz.elems[k] = T(0);
             backprop<L>(cache, dz, g, T(1) / static_cast<T>(real));
         }
-        return g;
     }
 
 private:

@@ -164,6 +164,9 @@ constexpr epoch_report fit(Net& net, const dataset_view<T, F, O>& data, const Lo
                   "ctnn: fit needs a data set with the network's input width, output width and element type");
     epoch_report report{};
     if constexpr (F == Net::input_width && O == Net::output_width && std::is_same_v<T, typename Net::value_type>) {
+        // one cache and one set of gradients, written in place at every step
+        typename Net::template cache_type<Batch> cache{};
+        typename Net::gradients_type grads{};
         for (size_t epoch = 1; epoch <= options.epochs; ++epoch) {
             const double start = options.clock ? options.clock() : 0.0;
             const detail::permutation order{data.size, options.seed ^ (0x9e3779b97f4a7c15ULL * epoch)};
@@ -175,8 +178,9 @@ constexpr epoch_report fit(Net& net, const dataset_view<T, F, O>& data, const Lo
                 matrix<T, F, Batch> x{};
                 matrix<T, O, Batch> y{};
                 detail::gather(data, [&](size_t j) { return options.shuffle ? order(first + j) : first + j; }, count, x, y);
-                const auto cache = net.forward(x);
-                optimizer.step(net, net.backward(cache, y, loss, count));  // mean over the real samples
+                net.forward_into(x, cache);
+                net.backward_into(cache, y, loss, grads, count);  // mean over the real samples
+                optimizer.step(net, grads);
                 loss_total += detail::loss_sum(loss, cache.output(), y, count);
                 correct += detail::count_correct(cache.output(), y, count, [](size_t, size_t) {});
                 seen += count;
