@@ -33,7 +33,9 @@ ROOT = HERE.parent
 NAMED_NETS = ["2-3-3-1", "8-16-16-4", "64-32-10"]
 WORKLOADS = ["predict1", "forward32", "train1", "train32"]
 SWEEP_WORKLOADS = ["predict1", "train32"]
-IMPLS = ["ctnn", "twin", "eigen_fixed", "eigen_dynamic", "pytorch"]
+# ctnn: forward_into/backward_into with kept buffers (as the Eigen runners keep
+# theirs); ctnn_value: forward()/backward() returning fresh zeroed objects
+IMPLS = ["ctnn", "ctnn_value", "twin", "eigen_fixed", "eigen_dynamic", "pytorch"]
 NET_WIDTHS = {"2-3-3-1": [2, 3, 3, 1], "8-16-16-4": [8, 16, 16, 4], "64-32-10": [64, 32, 10]}
 BATCH = {"predict1": 1, "forward32": 32, "train1": 1, "train32": 32}
 UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
@@ -449,7 +451,7 @@ class Report:
             print("report: matplotlib missing, no plots", file=sys.stderr)
             return []
         plt.rcParams["svg.hashsalt"] = "ctnn"  # reproducible SVG ids
-        colors = {"ctnn": "#1b9e77", "twin": "#d95f02", "eigen_fixed": "#7570b3", "eigen_dynamic": "#e7298a",
+        colors = {"ctnn": "#1b9e77", "ctnn_value": "#a6d8c7", "twin": "#d95f02", "eigen_fixed": "#7570b3", "eigen_dynamic": "#e7298a",
                   "pytorch": "#66a61e"}
         made = []
         cases = [(wl, net) for net in NAMED_NETS for wl in WORKLOADS]

@@ -176,3 +176,43 @@ TEST_CASE("float exp and tanh give the same bits at compile time and at run time
         CHECK(std::bit_cast<std::uint32_t>(cm::tanh(float(x) / 8)) == std::bit_cast<std::uint32_t>(table[2 * i + 1]));
     }
 }
+
+// The table-driven float exp that sigmoid uses for fewer than 8 elements
+// (activations.hpp, short_run): the same error bound, special values and
+// compile-time/run-time agreement as the polynomial one.
+TEST_CASE("short-input float exp: within 1 ulp, special values, the same bits at compile and run time", "[math]") {
+    const auto e = [](float x) { return cm::detail::exp_f32_short(x); };
+    CHECK(worst_over_all_floats(e, [](double x) { return std::exp(x); }) <= 1);
+
+    // the table itself, against an independent double computation of 2^(j/32)
+    for (int j = 0; j < 32; ++j) {
+        const double entry = double(cm::detail::exp2_32nds[j][0]) * (1.0 + double(cm::detail::exp2_32nds[j][1]));
+        CHECK(std::fabs(entry - std::exp2(j / 32.0)) <= 0x1p-47);
+    }
+
+    constexpr float inf = std::numeric_limits<float>::infinity();
+    CHECK(e(-inf) == 0.0f);
+    CHECK(e(inf) == inf);
+    CHECK(e(88.8f) == inf);
+    CHECK(e(88.72283172607422f) < inf);
+    CHECK(e(88.72283935546875f) == inf);
+    CHECK(e(-104.0f) == 0.0f);
+    CHECK(e(-103.0f) > 0.0f);
+    CHECK(std::isnan(e(std::numeric_limits<float>::quiet_NaN())));
+    CHECK(e(0.0f) == 1.0f);
+    STATIC_REQUIRE(cm::detail::exp_f32_short(100.0f) == inf);
+    STATIC_REQUIRE(cm::detail::exp_f32_short(88.72283172607422f) < inf);
+    STATIC_REQUIRE(cm::detail::exp_f32_short(-103.0f) > 0.0f);
+
+    constexpr int n = 64;
+    constexpr auto table = [] {
+        std::array<float, n> t{};
+        for (int i = 0; i < n; ++i)
+            t[i] = cm::detail::exp_f32_short(-60.0f + 2.3f * static_cast<float>(i) + 1.0f / static_cast<float>(i + 3));
+        return t;
+    }();
+    for (int i = 0; i < n; ++i) {
+        volatile float x = -60.0f + 2.3f * static_cast<float>(i) + 1.0f / static_cast<float>(i + 3);
+        CHECK(std::bit_cast<std::uint32_t>(e(float(x))) == std::bit_cast<std::uint32_t>(table[i]));
+    }
+}

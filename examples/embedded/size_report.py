@@ -125,7 +125,7 @@ def measure(build, cpu, name, nm, qemu):
     # cross-check the map's network figure with nm's symbol sizes
     syms = subprocess.run([nm, "-S", "--size-sort", elf], capture_output=True, text=True, check=True).stdout
     fields = [l.split() for l in syms.splitlines()]
-    network = [f for f in fields if len(f) == 4 and f[2] in "tTwWrR" and is_network(f[3])]
+    network = [f for f in fields if len(f) == 4 and f[2] in "tTwWrRvV" and is_network(f[3])]
     r["nm network"] = sum(int(f[1], 16) for f in network)
     r["nm symbols"] = len(network)
     # the network functions' own stack frames (-fstack-usage: CMakeFiles/NAME.dir/*.su)

@@ -53,11 +53,19 @@ struct elementwise {
         if constexpr (lanewise_v<Derived>) {
             // value() also takes a SIMD vector: explicit vectors, unrolled or not
             ctnn::detail::map_n<R * C>(a.elems, [](auto v) CTNN_INLINE { return Derived::value(v); }, z.elems);
+        } else if constexpr (R * C < short_run && requires(T v) { Derived::value_short(v); }) {
+            // a few scalars, straight-line: the variant with the shortest dependency chain
+            ctnn::detail::loop<true, R * C>([&](size_t i) CTNN_INLINE { a.elems[i] = Derived::value_short(z.elems[i]); });
         } else {
-            constexpr bool u = ctnn::detail::unroll_elements<R * C> && (cheap_v<Derived> || R * C < 8);
+            constexpr bool u = ctnn::detail::unroll_elements<R * C> && (cheap_v<Derived> || R * C < short_run);
             ctnn::detail::loop<u, R * C>([&](size_t i) CTNN_INLINE { a.elems[i] = Derived::value(z.elems[i]); });
         }
     }
+    /// Below this many elements a matrix is a few scalars: unrolled, and an
+    /// activation's value_short() (if it has one) is used instead of value().
+    /// A constant, not the target's vector width, so that a network gives the
+    /// same bits on every target.
+    static constexpr size_t short_run = 8;
 };
 } // namespace detail
 
@@ -134,6 +142,16 @@ struct sigmoid : detail::elementwise<sigmoid> {
     template <class T> CTNN_INLINE static constexpr T value(T z) noexcept {
         // e^-z overflows to inf for z < -88.7 (float), and 1/(1+inf) = 0: never NaN
         return T(1) / (T(1) + math::exp(-z));
+    }
+    /// value() for a few scalars (fewer than short_run): float uses the
+    /// table-driven exp, whose chain is about half as long (1 ulp at most, as
+    /// the polynomial one; see math.hpp); double is value() itself
+    template <class T> CTNN_INLINE static constexpr T value_short(T z) noexcept {
+        if constexpr (std::is_same_v<T, float>) {
+            return 1.0f / (1.0f + math::detail::exp_f32_short(-z));
+        } else {
+            return value(z);
+        }
     }
     template <class T> CTNN_INLINE static constexpr T derivative(T z) noexcept {
         const T s = value(z);
