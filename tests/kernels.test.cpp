@@ -114,6 +114,31 @@ TEST_CASE("batches: broadcast form, run time == compile time", "[kernels]") {
     check_shape<double, 9, 12, 17>();
 }
 
+TEST_CASE("narrow dW over a batch (C < 8, K >= 8): dot form per column, run time == compile time", "[kernels]") {
+    check_shape<float, 3, 32, 3>();   // the seed network's dW at batch 32
+    check_shape<float, 1, 32, 3>();   // its output layer
+    check_shape<float, 11, 13, 7>();  // a row remainder, a tail of 5, 7 columns
+    check_shape<float, 9, 8, 2>();    // K = 8: one partial sum each
+    check_shape<double, 5, 33, 6>();
+}
+
+TEST_CASE("row sums (db): dot form from 8 columns on, run time == compile time", "[kernels]") {
+    const auto check = []<class T, std::size_t R, std::size_t C>(const matrix<T, R, C>& m) {
+        constexpr auto expected = ctnn::sum_columns(filled<T, R, C>(6));
+        const auto got = ctnn::sum_columns(opaque(m));
+        for (std::size_t i = 0; i < R; ++i) {
+            double exact = 0;
+            for (std::size_t j = 0; j < C; ++j) exact += double(m(i, j));
+            CHECK(got(i, 0) == expected(i, 0));
+            CHECK(std::abs(double(got(i, 0)) - exact) <= 1e-6 * C * (1 + std::abs(exact)));
+        }
+    };
+    check(filled<float, 3, 32>(6));
+    check(filled<float, 10, 13>(6));
+    check(filled<double, 4, 64>(6));
+    check(filled<float, 3, 7>(6));  // under 8 columns: one chain, as before
+}
+
 TEST_CASE("tiny products: straight-line vector code, run time == compile time", "[kernels]") {
     check_shape<float, 3, 2, 8>();    // under CTNN_UNROLL_LIMIT: unrolled, still vectorised
     check_shape<float, 3, 3, 4>();    // the seed network at batch 4

@@ -54,16 +54,32 @@ namespace detail {
 // ctnn's register-blocked SIMD versions of these loops are not copied: here the
 // compiler vectorises what it can, as it would for any runtime-shaped code.
 
+/// ctnn's "dot form" of Σ_k a[k]·x[k] (K >= 8): 8 partial sums by k mod 8,
+/// added as ((s0+s4)+(s2+s6)) + ((s1+s5)+(s3+s7))
+/// (blocks of 8, which the compiler vectorises, then the tail)
+inline float dot(const float* a, const float* x, size_t K) {
+    float s[8]{};
+    size_t k = 0;
+    for (; k + 8 <= K; k += 8)
+        for (size_t l = 0; l < 8; ++l) s[l] += a[k + l] * x[k + l];
+    for (size_t l = 0; k + l < K; ++l) s[l] += a[k + l] * x[k + l];
+    return ((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7]));
+}
+/// the dot form of a row sum (ctnn: sum_columns with 8 columns or more)
+inline float row_sum(const float* a, size_t K) {
+    float s[8]{};
+    size_t k = 0;
+    for (; k + 8 <= K; k += 8)
+        for (size_t l = 0; l < 8; ++l) s[l] += a[k + l];
+    for (size_t l = 0; k + l < K; ++l) s[l] += a[k + l];
+    return ((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7]));
+}
+
 /// out (R x C) += a (R x K) * b (K x C): the products added in increasing k;
-/// for a single column with K >= 16, ctnn's "dot form": 8 partial sums by
-/// k mod 8, added as ((s0+s4)+(s2+s6)) + ((s1+s5)+(s3+s7))
+/// for a single column with K >= 8, the dot form
 inline void gemm_nn_acc(float* out, const float* a, const float* b, size_t R, size_t K, size_t C) {
-    if (C == 1 && K >= 16) {
-        for (size_t i = 0; i < R; ++i) {
-            float s[8]{};
-            for (size_t k = 0; k < K; ++k) s[k % 8] += a[i * K + k] * b[k];
-            out[i] += ((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7]));
-        }
+    if (C == 1 && K >= 8) {
+        for (size_t i = 0; i < R; ++i) out[i] += dot(a + i * K, b, K);
         return;
     }
     for (size_t i = 0; i < R; ++i)
@@ -85,6 +101,11 @@ inline void gemm_tn(float* out, const float* a, const float* b, size_t R, size_t
 
 /// out (R x C) = scale * (a * bᵀ) with a (R x K), b (C x K): dW = (1/m)·dZ·A_prevᵀ
 inline void gemm_nt_scaled(float* out, const float* a, const float* b, size_t R, size_t K, size_t C, float scale) {
+    if (C < 8 && K >= 8) {  // few columns and a long sum: the dot form, as ctnn
+        for (size_t i = 0; i < R; ++i)
+            for (size_t j = 0; j < C; ++j) out[i * C + j] = dot(a + i * K, b + j * K, K) * scale;
+        return;
+    }
     for (size_t i = 0; i < R; ++i)
         for (size_t j = 0; j < C; ++j) {
             float s = 0.0f;
@@ -276,7 +297,11 @@ public:
             detail::gemm_nt_scaled(g.dW[l].data(), d, a_prev, ly.out, m, ly.in, inv_m);
             for (size_t i = 0; i < ly.out; ++i) {
                 float s = 0.0f;
-                for (size_t j = 0; j < m; ++j) s += d[i * m + j];
+                if (m >= 8) {
+                    s = detail::row_sum(d + i * m, m);  // the dot form, as ctnn
+                } else {
+                    for (size_t j = 0; j < m; ++j) s += d[i * m + j];
+                }
                 g.db[l][i] = s * inv_m;
             }
             if (l > 0) {

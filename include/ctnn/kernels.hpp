@@ -68,6 +68,18 @@ inline constexpr bool unroll_elements = N <= CTNN_UNROLL_LIMIT / 4;
 inline constexpr size_t dot_lanes = 8;
 inline constexpr size_t dot_min_k = 8;
 
+/// N ones (the vector a row sum takes its dot product with)
+template <class T, size_t N>
+struct ones_array {
+    T v[N];
+};
+template <class T, size_t N>
+inline constexpr ones_array<T, N> ones = [] {
+    ones_array<T, N> o{};
+    for (size_t i = 0; i < N; ++i) o.v[i] = T(1);
+    return o;
+}();
+
 /// the dot form's final sum of its 8 partial sums (the order is part of the result)
 template <class T>
 CTNN_INLINE constexpr T dot_tree(const T* s) noexcept {
@@ -90,14 +102,14 @@ CTNN_INLINE constexpr void broadcast_plain(T* out, GetA get_a, const T* b) noexc
     });
 }
 
-/// out[i] += Σ_k a[i*K + k] * x[k] in the dot form's order (K >= dot_min_k)
-template <size_t R, size_t K, class T>
+/// out[i*Ld] += Σ_k a[i*K + k] * x[k] in the dot form's order (K >= dot_min_k)
+template <size_t R, size_t K, size_t Ld = 1, class T>
 CTNN_INLINE constexpr void dot_plain(T* out, const T* a, const T* x) noexcept {
     constexpr bool u = unroll<R * K>;
     loop<u, R>([&](size_t i) CTNN_INLINE {
         T s[dot_lanes]{};
         loop<u, K>([&](size_t k) CTNN_INLINE { s[k % dot_lanes] += a[i * K + k] * x[k]; });
-        out[i] += dot_tree(s);
+        out[i * Ld] += dot_tree(s);
     });
 }
 
@@ -210,7 +222,7 @@ CTNN_INLINE inline void shuffle2(V& out, const V& a, const V& b) noexcept {
 /// then the final tree for all 8 rows together: 21 shuffles and adds, in the
 /// tree's order, leave the 8 results in one vector. (No vector is passed by
 /// value: an 8-lane vector is wider than an SSE register.)
-template <size_t R, size_t K, class T>
+template <size_t R, size_t K, size_t Ld = 1, class T>
 CTNN_INLINE inline void dot_simd(T* out, const T* a, const T* x) noexcept {
     using V8 = typename simd<T>::vec8;
     constexpr size_t chunks = K / dot_lanes;
@@ -269,7 +281,7 @@ CTNN_INLINE inline void dot_simd(T* out, const T* a, const T* x) noexcept {
         shuffle2<0, 2, 4, 6, 8, 10, 12, 14>(lo, w[0], w[1]);
         shuffle2<1, 3, 5, 7, 9, 11, 13, 15>(hi, w[0], w[1]);
         lo += hi;
-        if constexpr (n == 8) {
+        if constexpr (n == 8 && Ld == 1) {
             V8 o;
             load(o, out + first);
             o += lo;
@@ -277,7 +289,7 @@ CTNN_INLINE inline void dot_simd(T* out, const T* a, const T* x) noexcept {
         } else {
             T f[8];
             store(f, lo);
-            repeat<n>([&](size_t r) CTNN_INLINE { out[first + r] += f[r]; });
+            repeat<n>([&](size_t r) CTNN_INLINE { out[(first + r) * Ld] += f[r]; });
         }
     };
     loop<U, R / 8>([&](size_t g) CTNN_INLINE { group(8 * g, std::integral_constant<size_t, 8>{}); });
@@ -326,14 +338,20 @@ CTNN_INLINE constexpr void map_n(T* out, F f, const In*... in) noexcept {
 // ---------------------------------------------------------------------------
 // The three products of back propagation.
 
+/// out[i*Ld] += Σ_k a[i*K + k] * x[k], i < R, in the dot form (K >= dot_min_k)
+template <size_t R, size_t K, size_t Ld = 1, class T>
+CTNN_INLINE constexpr void dot_acc(T* out, const T* a, const T* x) noexcept {
+#if CTNN_HAS_SIMD_KERNELS
+    if (!std::is_constant_evaluated()) return dot_simd<R, K, Ld>(out, a, x);
+#endif
+    dot_plain<R, K, Ld>(out, a, x);
+}
+
 /// out (R x C) += a (R x K) * b (K x C)
 template <size_t R, size_t K, size_t C, class T>
 CTNN_INLINE constexpr void gemm_nn_acc(T* out, const T* a, const T* b) noexcept {
     if constexpr (C == 1 && K >= dot_min_k) {
-#if CTNN_HAS_SIMD_KERNELS
-        if (!std::is_constant_evaluated()) return dot_simd<R, K>(out, a, b);
-#endif
-        dot_plain<R, K>(out, a, b);
+        dot_acc<R, K>(out, a, b);
     } else {
         const auto get_a = [a](size_t i, size_t k) CTNN_INLINE { return a[i * K + k]; };
 #if CTNN_HAS_SIMD_KERNELS
@@ -365,6 +383,16 @@ CTNN_INLINE constexpr void gemm_tn(T* out, const T* a, const T* b) noexcept {
 /// out (R x C) = scale * (a * bᵀ) with a (R x K), b (C x K): dW = (1/m)·dZ·A_prevᵀ
 template <size_t R, size_t K, size_t C, class T>
 CTNN_INLINE constexpr void gemm_nt_scaled(T* out, const T* a, const T* b, T scale) noexcept {
+    if constexpr (C < dot_lanes && K >= dot_min_k) {
+        // few columns and a long sum (dW of a narrow layer over a batch):
+        // out(i, j) is the dot product of two contiguous rows, a(i, :) and
+        // b(j, :), taken in the dot form rather than as one chain of K steps.
+        // C < 8 on every target, not the vector width: the order is the shape's.
+        loop<unroll_elements<R * C>, R * C>([&](size_t i) CTNN_INLINE { out[i] = T{}; });
+        repeat<C>([&](size_t j) CTNN_INLINE { dot_acc<R, K, C>(out + j, a, b + j * K); });
+        loop<unroll_elements<R * C>, R * C>([&](size_t i) CTNN_INLINE { out[i] *= scale; });
+        return;
+    }
 #if CTNN_HAS_SIMD_KERNELS
     if constexpr (use_simd<T, R, K, C>) {
         if (!std::is_constant_evaluated()) {

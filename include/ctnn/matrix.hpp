@@ -253,11 +253,17 @@ CTNN_INLINE constexpr matrix<T, R, C> operator-(const matrix<T, R, C>& a) noexce
 template <class T, size_t R, size_t C>
 CTNN_INLINE constexpr matrix<T, R, 1> sum_columns(const matrix<T, R, C>& a) noexcept {
     matrix<T, R, 1> out{};
-    detail::loop<detail::unroll_elements<R * C>, R>([&](size_t i) CTNN_INLINE {
-        T s{};
-        detail::loop<detail::unroll_elements<R * C>, C>([&](size_t j) CTNN_INLINE { s += a(i, j); });
-        out(i, 0) = s;
-    });
+    if constexpr (C >= detail::dot_min_k) {
+        // a long row in the dot form (8 partial sums and a fixed tree), not one
+        // chain of C dependent additions; 1·a is a exactly
+        detail::dot_acc<R, C>(out.elems, a.elems, detail::ones<T, C>.v);
+    } else {
+        detail::loop<detail::unroll_elements<R * C>, R>([&](size_t i) CTNN_INLINE {
+            T s{};
+            detail::loop<detail::unroll_elements<R * C>, C>([&](size_t j) CTNN_INLINE { s += a(i, j); });
+            out(i, 0) = s;
+        });
+    }
     return out;
 }
 
