@@ -179,26 +179,31 @@ CTNN_MATH_INLINE constexpr float pow2f(std::int32_t k) noexcept {
 /// shifter, r = x - n*ln2 in two parts, e^r by a degree-7 polynomial, then
 /// 2^n in two factors so that subnormal results round once, correctly (one
 /// factor suffices when the caller knows |x| < 87, as tanh does)
-template <bool TwoFactors = true>
-CTNN_MATH_INLINE constexpr float exp_f32_core(float x) noexcept {
+template <bool TwoFactors = true, int Twice = 1>
+CTNN_MATH_INLINE constexpr float exp_f32_core(float x0) noexcept {
+    static_assert(Twice == 1 || Twice == 2, "e^x or e^2x");
     constexpr float shifter = 0x1.8p23f;
-    const float t = x * 1.44269504088896341f + shifter;
+    // e^(2·x0) for Twice = 2 (tanh): 2·x0·log2(e) = x0·(2·log2(e)) exactly, so
+    // the first step needs no doubling of its own; the same bits as e^x of x = 2·x0
+    const float t = x0 * (Twice * 1.44269504088896341f) + shifter;
+    const float x = Twice * x0;
     const float n = t - shifter;
     const float r = (x - n * 0.693359375f) - n * -2.12194440e-4f;
+    // p = c2 + c3·r + ... + c7·r^5 by Estrin's scheme (three independent pairs,
+    // then r² and r⁴): about half the dependent steps of Horner's
     const float r2 = r * r;
-    float p = 1.9875691500e-4f;
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    p = p * r2 + r + 1.0f;
+    const float r4 = r2 * r2;
+    const float p23 = 1.6666665459e-1f * r + 5.0000001201e-1f;
+    const float p45 = 8.3334519073e-3f * r + 4.1665795894e-2f;
+    const float p67 = 1.9875691500e-4f * r + 1.3981999507e-3f;
+    const float p = (p45 * r2 + p23) + p67 * r4;
+    const float e = p * r2 + r + 1.0f;
     const std::int32_t k = static_cast<std::int32_t>(std::bit_cast<std::uint32_t>(t) - 0x4b400000u);
     if constexpr (TwoFactors) {
         const std::int32_t k1 = k >> 1;  // floor(k/2): an arithmetic shift since C++20
-        return p * pow2f(k1) * pow2f(k - k1);
+        return e * pow2f(k1) * pow2f(k - k1);
     } else {
-        return p * pow2f(k);
+        return e * pow2f(k);
     }
 }
 
@@ -298,8 +303,12 @@ CTNN_MATH_INLINE constexpr float tanh_f32(float x) noexcept {
     p = p * z + 1.33314422036e-1f;
     p = p * z - 3.33332819422e-1f;
     const float small = p * z * a + a;
-    const float big = 1.0f - 2.0f / (exp_f32_core<false>(2.0f * a) + 1.0f);  // 2|x| <= 20
-    const float t = a < 0.625f ? small : big;
+    const float big = 1.0f - 2.0f / (exp_f32_core<false, 2>(a) + 1.0f);  // e^2|x|, 2|x| <= 20
+    // a select on the bits: both sides are computed anyway, and written as a
+    // float ternary GCC turns the sides into masked code with a longer chain
+    const std::uint32_t use_small = a < 0.625f ? 0xffffffffu : 0u;
+    const float t = std::bit_cast<float>((std::bit_cast<std::uint32_t>(small) & use_small) |
+                                         (std::bit_cast<std::uint32_t>(big) & ~use_small));
     return std::bit_cast<float>(std::bit_cast<std::uint32_t>(t) | (std::bit_cast<std::uint32_t>(x) & 0x80000000u) |
                                 nan_bits(x));
 }
