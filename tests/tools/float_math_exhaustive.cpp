@@ -9,6 +9,7 @@
 // (7466272), short exp worst 1 ulp (1124136); with -march=native (FMA on a
 // Zen 4) 17260658, 7322636 and 892589, still 1 ulp at worst.
 #include <ctnn/math.hpp>
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -26,9 +27,12 @@ int main() {
         const long e = ulps(ctnn::math::exp(x), static_cast<float>(std::exp(double(x))));
         const long t = ulps(ctnn::math::tanh(x), static_cast<float>(std::tanh(double(x))));
         const long sh = ulps(ctnn::math::detail::exp_f32_short(x), static_cast<float>(std::exp(double(x))));
-        if (e) ++ne; if (t) ++nt; if (sh) ++ns;
-        if (sh > ws) ws = sh;
-        if (e > we) we = e; if (t > wt) wt = t;
+        ne += e != 0;
+        nt += t != 0;
+        ns += sh != 0;
+        we = std::max(we, e);
+        wt = std::max(wt, t);
+        ws = std::max(ws, sh);
     }
     std::printf("all 2^32 floats: exp worst %ld ulp (%ld not correctly rounded), tanh worst %ld ulp (%ld), "
                 "short exp worst %ld ulp (%ld)\n", we, ne, wt, nt, ws, ns);
