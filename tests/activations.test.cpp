@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstring>
 
 #include <ctnn/activations.hpp>
 
@@ -98,4 +99,58 @@ TEMPLATE_TEST_CASE("sigmoid and softmax are finite for |z| up to 1e4", "[activat
     // and in constant evaluation
     STATIC_REQUIRE(act::sigmoid::value(T(1e4)) == T(1));
     STATIC_REQUIRE(act::sigmoid::value(T(-1e4)) == T(0));
+}
+
+namespace {
+/// Act::apply over an R x C matrix of inputs spread over [-12, 12] plus the
+/// special values, at run time (SIMD vectors and their scalar tail, the table
+/// exp for fewer than 8 elements) and in constant evaluation (scalars): the
+/// same bits, element for element
+template <class Act, class T, std::size_t R, std::size_t C>
+void check_run_time_bits() {
+    constexpr auto inputs = [] {
+        matrix<T, R, C> z{};
+        for (std::size_t i = 0; i < R * C; ++i)
+            z.elems[i] = T(-12) + T(24) * T(i) / T(R * C) + T(1) / T(i + 3);
+        if constexpr (R * C > 4) {
+            z.elems[0] = T(0);
+            z.elems[1] = -T(0);
+            z.elems[2] = T(100);
+            z.elems[3] = T(-100);
+        }
+        return z;
+    }();
+    constexpr auto expected = Act::apply(inputs);
+    matrix<T, R, C> z{};
+    for (std::size_t i = 0; i < R * C; ++i) {
+        volatile T v = inputs.elems[i];  // not constant-folded
+        z.elems[i] = v;
+    }
+    const auto got = Act::apply(z);
+    for (std::size_t i = 0; i < R * C; ++i) {
+        INFO(Act::name << " " << R << "x" << C << " element " << i << " z = " << inputs.elems[i]);
+        CHECK(std::memcmp(&got.elems[i], &expected.elems[i], sizeof(T)) == 0);
+    }
+}
+template <class Act>
+void check_run_time_bits_all_shapes() {
+    check_run_time_bits<Act, float, 1, 1>();    // one scalar (predict of one output)
+    check_run_time_bits<Act, float, 1, 7>();    // the short-run limit
+    check_run_time_bits<Act, float, 4, 4>();    // 16: vectors of every width
+    check_run_time_bits<Act, float, 3, 13>();   // a scalar tail
+    check_run_time_bits<Act, float, 16, 32>();  // 512: the wide registers where there are any
+    check_run_time_bits<Act, float, 7, 19>();   // 133: wide, narrow and scalar parts
+    // double: exp and tanh are <cmath>'s at run time (math.hpp), so only the
+    // activations without them promise the same bits
+    if constexpr (std::is_same_v<Act, act::relu> || std::is_same_v<Act, act::leaky_relu>)
+        check_run_time_bits<Act, double, 5, 11>();
+}
+} // namespace
+
+TEST_CASE("activations give the same bits at run time as in constant evaluation, at every size", "[activations]") {
+    check_run_time_bits_all_shapes<act::sigmoid>();
+    check_run_time_bits_all_shapes<act::tanh>();
+    check_run_time_bits_all_shapes<act::relu>();
+    check_run_time_bits_all_shapes<act::leaky_relu>();
+    check_run_time_bits_all_shapes<act::softmax>();
 }

@@ -31,6 +31,15 @@ inline constexpr bool cheap_v = [] {
     }
 }();
 
+/// f applied to each lane of the SIMD vector v (for lanes with no vector form)
+template <class V, class F>
+CTNN_INLINE constexpr V per_lane(V v, F f) noexcept {
+    constexpr size_t n = sizeof(V) / sizeof(v[0]);
+    V r{};
+    for (size_t l = 0; l < n; ++l) r[l] = f(v[l]);
+    return r;
+}
+
 /// Common part of the element-wise activations: matrix forms from the scalar ones.
 template <class Derived>
 struct elementwise {
@@ -50,12 +59,17 @@ struct elementwise {
     /// a = g(z), written in place (the forward pass fills its cache this way)
     template <class T, size_t R, size_t C>
     CTNN_INLINE static constexpr void apply_into(const matrix<T, R, C>& z, matrix<T, R, C>& a) noexcept {
-        if constexpr (lanewise_v<Derived>) {
-            // value() also takes a SIMD vector: explicit vectors, unrolled or not
-            ctnn::detail::map_n<R * C>(a.elems, [](auto v) CTNN_INLINE { return Derived::value(v); }, z.elems);
-        } else if constexpr (R * C < short_run && requires(T v) { Derived::value_short(v); }) {
+        if constexpr (R * C < short_run && requires(T v) { Derived::value_short(v); }) {
             // a few scalars, straight-line: the variant with the shortest dependency chain
             ctnn::detail::loop<true, R * C>([&](size_t i) CTNN_INLINE { a.elems[i] = Derived::value_short(z.elems[i]); });
+        } else if constexpr (lanewise_v<Derived>) {
+            // value() also takes a SIMD vector: explicit vectors of the
+            // configured width, unrolled or not (their loads then match the
+            // stores of the products before them, lane for lane)
+            constexpr bool unroll_scalars =
+                ctnn::detail::unroll_elements<R * C> && (cheap_v<Derived> || R * C < short_run);
+            ctnn::detail::map_n<R * C, unroll_scalars, !cheap_v<Derived>>(
+                a.elems, [](auto v) CTNN_INLINE { return Derived::value(v); }, z.elems);
         } else {
             constexpr bool u = ctnn::detail::unroll_elements<R * C> && (cheap_v<Derived> || R * C < short_run);
             ctnn::detail::loop<u, R * C>([&](size_t i) CTNN_INLINE { a.elems[i] = Derived::value(z.elems[i]); });
@@ -138,10 +152,16 @@ struct sigmoid : detail::elementwise<sigmoid> {
     static constexpr const char* name = "sigmoid";
     static constexpr bool relu_like = false;
     static constexpr bool cheap = false;
-    static constexpr bool lanewise = false;
+    static constexpr bool lanewise = true;  // value() takes a float/double or a SIMD vector of them
     template <class T> CTNN_INLINE static constexpr T value(T z) noexcept {
-        // e^-z overflows to inf for z < -88.7 (float), and 1/(1+inf) = 0: never NaN
-        return T(1) / (T(1) + math::exp(-z));
+        if constexpr (std::is_floating_point_v<T>) {
+            // e^-z overflows to inf for z < -88.7 (float), and 1/(1+inf) = 0: never NaN
+            return T(1) / (T(1) + math::exp(-z));
+        } else if constexpr (std::is_same_v<std::remove_cvref_t<decltype(z[0])>, float>) {
+            return 1.0f / (1.0f + math::detail::exp_f32(-z));  // lane for lane as for one float
+        } else {
+            return detail::per_lane(z, [](auto v) CTNN_INLINE { return value(v); });
+        }
     }
     /// value() for a few scalars (fewer than short_run): float uses the
     /// table-driven exp, whose chain is about half as long (1 ulp at most, as
@@ -171,8 +191,16 @@ struct tanh : detail::elementwise<tanh> {
     static constexpr const char* name = "tanh";
     static constexpr bool relu_like = false;
     static constexpr bool cheap = false;
-    static constexpr bool lanewise = false;
-    template <class T> CTNN_INLINE static constexpr T value(T z) noexcept { return math::tanh(z); }
+    static constexpr bool lanewise = true;  // value() takes a float/double or a SIMD vector of them
+    template <class T> CTNN_INLINE static constexpr T value(T z) noexcept {
+        if constexpr (std::is_floating_point_v<T>) {
+            return math::tanh(z);
+        } else if constexpr (std::is_same_v<std::remove_cvref_t<decltype(z[0])>, float>) {
+            return math::detail::tanh_f32(z);  // lane for lane as for one float
+        } else {
+            return detail::per_lane(z, [](auto v) CTNN_INLINE { return math::tanh(v); });
+        }
+    }
     template <class T> CTNN_INLINE static constexpr T derivative(T z) noexcept {
         const T t = math::tanh(z);
         return T(1) - t * t;

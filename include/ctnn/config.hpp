@@ -53,6 +53,18 @@
 #endif
 #endif
 
+/// Bytes of the widest register for long element-wise passes of exp and tanh
+/// (twice CTNN_SIMD_BYTES on AVX-512 hardware: half the instructions), else
+/// CTNN_SIMD_BYTES. Only ever a width the target has registers for, so no
+/// vector crosses a function boundary in a way the ABI would pass in memory.
+#ifndef CTNN_SIMD_WIDE_BYTES
+#if defined(__AVX512F__) && CTNN_SIMD_BYTES == 32
+#define CTNN_SIMD_WIDE_BYTES 64
+#else
+#define CTNN_SIMD_WIDE_BYTES CTNN_SIMD_BYTES
+#endif
+#endif
+
 /// Marks the float exp/tanh helpers: inlined (so activation loops vectorise)
 /// on targets with SIMD; left to the compiler elsewhere, where one shared copy
 /// keeps microcontroller code small.

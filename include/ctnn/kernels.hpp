@@ -315,11 +315,14 @@ inline constexpr bool use_simd = CTNN_HAS_SIMD_KERNELS &&
 /// the SIMD vector of T alike (a generic lambda of +, *, comparisons and ?:).
 /// Straight-line code below CTNN_UNROLL_LIMIT elements, vectors whenever SIMD
 /// is available: the compilers leave an unrolled select scalar otherwise.
-template <size_t N, class T, class F, class... In>
+/// Without SIMD, the N scalar calls are unrolled only if UnrollScalar (an
+/// expensive f, such as tanh, stays a loop: code size on a microcontroller).
+/// Expensive: f costs dozens of operations (exp, tanh), see below.
+template <size_t N, bool UnrollScalar = unroll_elements<N>, bool Expensive = false, class T, class F, class... In>
 CTNN_INLINE constexpr void map_n(T* out, F f, const In*... in) noexcept {
-    constexpr bool u = unroll_elements<N>;
 #if CTNN_HAS_SIMD_KERNELS
     if (!std::is_constant_evaluated()) {
+        constexpr bool u = unroll_elements<N>;
         using V = typename simd<T>::vec;
         constexpr size_t W = simd<T>::width;
         const auto vec_at = [](const T* p) CTNN_INLINE {
@@ -327,12 +330,31 @@ CTNN_INLINE constexpr void map_n(T* out, F f, const In*... in) noexcept {
             load(v, p);
             return v;
         };
-        loop<u, N / W>([&](size_t c) CTNN_INLINE { store(out + c * W, f(vec_at(in + c * W)...)); });
+        // A long pass of an expensive f goes CTNN_SIMD_WIDE_BYTES at a time (on
+        // AVX-512 hardware 64: half the instructions of two 32-byte steps).
+        // Otherwise the products' width, so that loads match the stores just
+        // before them (a wider load over two recent stores stalls).
+        if constexpr (Expensive && CTNN_SIMD_WIDE_BYTES == 2 * CTNN_SIMD_BYTES && N >= 8 * W) {
+            typedef T vec2 __attribute__((vector_size(CTNN_SIMD_WIDE_BYTES)));
+            const auto vec2_at = [](const T* p) CTNN_INLINE {
+                vec2 v;
+                load(v, p);
+                return v;
+            };
+            constexpr size_t W2 = 2 * W;
+            loop<false, N / W2>([&](size_t c) CTNN_INLINE { store(out + c * W2, f(vec2_at(in + c * W2)...)); });
+            repeat<N % W2 / W>([&](size_t) CTNN_INLINE {
+                constexpr size_t c = N / W2 * 2;
+                store(out + c * W, f(vec_at(in + c * W)...));
+            });
+        } else {
+            loop<u, N / W>([&](size_t c) CTNN_INLINE { store(out + c * W, f(vec_at(in + c * W)...)); });
+        }
         loop<u, N % W>([&](size_t t) CTNN_INLINE { out[N - N % W + t] = f(in[N - N % W + t]...); });
         return;
     }
 #endif
-    loop<u, N>([&](size_t i) CTNN_INLINE { out[i] = f(in[i]...); });
+    loop<UnrollScalar, N>([&](size_t i) CTNN_INLINE { out[i] = f(in[i]...); });
 }
 
 // ---------------------------------------------------------------------------

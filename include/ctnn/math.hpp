@@ -153,57 +153,96 @@ constexpr double sqrt(double x) {
     return scale2(y, e);
 }
 
-// Float exp and tanh in float arithmetic, branch-free (so loops over them
-// vectorise, eight lanes per AVX register), the same code in constant
-// evaluation and at run time. Error bounds: tests/math.test.cpp.
+// Float exp and tanh in float arithmetic, branch-free, the same code in
+// constant evaluation and at run time. Each is written once for a float and
+// for a SIMD vector of floats (GCC/Clang vector extensions): the activations
+// run them on explicit vectors of the configured width, lane by lane the same
+// operations as for one float. Error bounds: tests/math.test.cpp.
+
+/// the unsigned and signed integers of a float, or of a float vector's lanes
+template <class V>
+struct lane_ints {
+    using u = std::uint32_t;
+    using i = std::int32_t;
+};
+#if defined(__GNUC__) || defined(__clang__)
+template <class V>
+    requires(!std::is_arithmetic_v<V>)
+struct lane_ints<V> {
+    typedef std::uint32_t u __attribute__((vector_size(sizeof(V))));
+    typedef std::int32_t i __attribute__((vector_size(sizeof(V))));
+};
+#endif
+template <class V> using lane_u = typename lane_ints<V>::u;
+template <class V> using lane_i = typename lane_ints<V>::i;
+
+/// all ones where the comparison c holds, else 0 (c: a bool, or a vector comparison's lanes)
+template <class V, class C>
+CTNN_MATH_INLINE constexpr lane_u<V> lane_mask(C c) noexcept {
+    if constexpr (std::is_same_v<C, bool>) {
+        return c ? 0xffffffffu : 0u;
+    } else {
+        return std::bit_cast<lane_u<V>>(c);
+    }
+}
+/// where m is all ones a, else b (on the bits)
+template <class V>
+CTNN_MATH_INLINE constexpr V select_bits(lane_u<V> m, V a, V b) noexcept {
+    return std::bit_cast<V>((std::bit_cast<lane_u<V>>(a) & m) | (std::bit_cast<lane_u<V>>(b) & ~m));
+}
 
 /// |x| limited to `limit` (a float's bit pattern), sign kept. Done on the bits
 /// with an integer min, not with a float comparison: GCC splits a loop at a
 /// float clamp whose far side is a constant result, and the loop no longer
 /// vectorises. A NaN is caught separately by nan_bits.
-CTNN_MATH_INLINE constexpr float clamp_abs(float x, std::uint32_t limit) noexcept {
-    const std::uint32_t bits = std::bit_cast<std::uint32_t>(x);
-    const std::uint32_t mag = bits & 0x7fffffffu;
-    return std::bit_cast<float>((mag < limit ? mag : limit) | (bits & 0x80000000u));
+template <class V>
+CTNN_MATH_INLINE constexpr V clamp_abs(V x, std::uint32_t limit) noexcept {
+    const lane_u<V> bits = std::bit_cast<lane_u<V>>(x);
+    const lane_u<V> mag = bits & 0x7fffffffu;
+    const lane_u<V> lim = lane_u<V>{} + limit;
+    const lane_u<V> below = lane_mask<V>(mag < lim);
+    return std::bit_cast<V>((mag & below) | (lim & ~below) | (bits & 0x80000000u));
 }
-/// the bits of a quiet NaN when x is a NaN, else 0 (to OR into a result)
-CTNN_MATH_INLINE constexpr std::uint32_t nan_bits(float x) noexcept {
-    return (std::bit_cast<std::uint32_t>(x) & 0x7fffffffu) > 0x7f800000u ? 0x7fc00000u : 0u;
+/// the bits of a quiet NaN where x is a NaN, else 0 (to OR into a result)
+template <class V>
+CTNN_MATH_INLINE constexpr lane_u<V> nan_bits(V x) noexcept {
+    return lane_mask<V>((std::bit_cast<lane_u<V>>(x) & 0x7fffffffu) > (lane_u<V>{} + 0x7f800000u)) & 0x7fc00000u;
 }
-/// 2^k as a float for -126 <= k <= 127
-CTNN_MATH_INLINE constexpr float pow2f(std::int32_t k) noexcept {
-    return std::bit_cast<float>(static_cast<std::uint32_t>(k + 127) << 23);
+/// 2^k as a float (or float vector V) for -126 <= k <= 127
+template <class V = float>
+CTNN_MATH_INLINE constexpr V pow2f(lane_i<V> k) noexcept {
+    return std::bit_cast<V>(std::bit_cast<lane_u<V>>(k + 127) << 23);
 }
 
 /// e^x for |x| <= 104 (Cephes' expf scheme): n = round(x/ln2) via the 1.5*2^23
 /// shifter, r = x - n*ln2 in two parts, e^r by a degree-7 polynomial, then
 /// 2^n in two factors so that subnormal results round once, correctly (one
 /// factor suffices when the caller knows |x| < 87, as tanh does)
-template <bool TwoFactors = true, int Twice = 1>
-CTNN_MATH_INLINE constexpr float exp_f32_core(float x0) noexcept {
+template <bool TwoFactors = true, int Twice = 1, class V>
+CTNN_MATH_INLINE constexpr V exp_f32_core(V x0) noexcept {
     static_assert(Twice == 1 || Twice == 2, "e^x or e^2x");
     constexpr float shifter = 0x1.8p23f;
     // e^(2·x0) for Twice = 2 (tanh): 2·x0·log2(e) = x0·(2·log2(e)) exactly, so
     // the first step needs no doubling of its own; the same bits as e^x of x = 2·x0
-    const float t = x0 * (Twice * 1.44269504088896341f) + shifter;
-    const float x = Twice * x0;
-    const float n = t - shifter;
-    const float r = (x - n * 0.693359375f) - n * -2.12194440e-4f;
+    const V t = x0 * (Twice * 1.44269504088896341f) + shifter;
+    const V x = x0 * float(Twice);
+    const V n = t - shifter;
+    const V r = (x - n * 0.693359375f) - n * -2.12194440e-4f;
     // p = c2 + c3·r + ... + c7·r^5 by Estrin's scheme (three independent pairs,
     // then r² and r⁴): about half the dependent steps of Horner's
-    const float r2 = r * r;
-    const float r4 = r2 * r2;
-    const float p23 = 1.6666665459e-1f * r + 5.0000001201e-1f;
-    const float p45 = 8.3334519073e-3f * r + 4.1665795894e-2f;
-    const float p67 = 1.9875691500e-4f * r + 1.3981999507e-3f;
-    const float p = (p45 * r2 + p23) + p67 * r4;
-    const float e = p * r2 + r + 1.0f;
-    const std::int32_t k = static_cast<std::int32_t>(std::bit_cast<std::uint32_t>(t) - 0x4b400000u);
+    const V r2 = r * r;
+    const V r4 = r2 * r2;
+    const V p23 = 1.6666665459e-1f * r + 5.0000001201e-1f;
+    const V p45 = 8.3334519073e-3f * r + 4.1665795894e-2f;
+    const V p67 = 1.9875691500e-4f * r + 1.3981999507e-3f;
+    const V p = (p45 * r2 + p23) + p67 * r4;
+    const V e = p * r2 + r + 1.0f;
+    const lane_i<V> k = std::bit_cast<lane_i<V>>(std::bit_cast<lane_u<V>>(t) - 0x4b400000u);
     if constexpr (TwoFactors) {
-        const std::int32_t k1 = k >> 1;  // floor(k/2): an arithmetic shift since C++20
-        return e * pow2f(k1) * pow2f(k - k1);
+        const lane_i<V> k1 = k >> 1;  // floor(k/2): an arithmetic shift since C++20
+        return e * pow2f<V>(k1) * pow2f<V>(k - k1);
     } else {
-        return e * pow2f(k);
+        return e * pow2f<V>(k);
     }
 }
 
@@ -251,16 +290,17 @@ CTNN_MATH_INLINE constexpr exp_parts exp_f32_short_core(float x) noexcept {
 }
 
 /// e^x for float: overflow to inf, underflow through the subnormals to 0, NaN kept
-CTNN_MATH_INLINE constexpr float exp_f32(float x) noexcept {
+template <class V>
+CTNN_MATH_INLINE constexpr V exp_f32(V x) noexcept {
     // x >= 0x1.62e430p+6 (just above ln FLT_MAX) gives inf. That is decided on
     // the bits, as a mask: the core never overflows (constant evaluation
     // rejects a float overflow) and no branch splits a loop over it.
-    const std::uint32_t bits = std::bit_cast<std::uint32_t>(x);
-    const std::uint32_t over = bits - 0x42b17218u <= 0x7f800000u - 0x42b17218u ? 0xffffffffu : 0u;
+    const lane_u<V> bits = std::bit_cast<lane_u<V>>(x);
+    const lane_u<V> over = lane_mask<V>(bits - 0x42b17218u <= (lane_u<V>{} + (0x7f800000u - 0x42b17218u)));
     // |x| <= 104: e^-104 rounds to 0 in float
-    const float xc = std::bit_cast<float>(std::bit_cast<std::uint32_t>(clamp_abs(x, 0x42d00000u)) & ~over);
-    const std::uint32_t y = std::bit_cast<std::uint32_t>(exp_f32_core(xc));
-    return std::bit_cast<float>((y & ~over) | (0x7f800000u & over) | nan_bits(x));
+    const V xc = std::bit_cast<V>(std::bit_cast<lane_u<V>>(clamp_abs(x, 0x42d00000u)) & ~over);
+    const lane_u<V> y = std::bit_cast<lane_u<V>>(exp_f32_core(xc));
+    return std::bit_cast<V>((y & ~over) | (0x7f800000u & over) | nan_bits(x));
 }
 /// e^x for float, table-driven: the shorter chain for a few scalars. Out of
 /// range, the last factor becomes inf (x too big) or the NaN: chosen off the
@@ -293,24 +333,22 @@ CTNN_MATH_INLINE constexpr float exp_f32_short(float x) noexcept {
 
 /// tanh for float (Cephes' tanhf scheme): an odd polynomial for |x| < 0.625,
 /// 1 - 2/(e^2|x| + 1) above; the sign is copied from x (so tanh(-0) = -0)
-CTNN_MATH_INLINE constexpr float tanh_f32(float x) noexcept {
-    const float a = clamp_abs(std::bit_cast<float>(std::bit_cast<std::uint32_t>(x) & 0x7fffffffu),
-                              0x41200000u);  // |x| <= 10: tanh(10) rounds to 1 in float
-    const float z = a * a;
-    float p = -5.70498872745e-3f;
+template <class V>
+CTNN_MATH_INLINE constexpr V tanh_f32(V x) noexcept {
+    const lane_u<V> bits = std::bit_cast<lane_u<V>>(x);
+    const V a = clamp_abs(std::bit_cast<V>(bits & 0x7fffffffu), 0x41200000u);  // |x| <= 10: tanh(10) rounds to 1
+    const V z = a * a;
+    V p = V{} + -5.70498872745e-3f;
     p = p * z + 2.06390887954e-2f;
     p = p * z - 5.37397155531e-2f;
     p = p * z + 1.33314422036e-1f;
     p = p * z - 3.33332819422e-1f;
-    const float small = p * z * a + a;
-    const float big = 1.0f - 2.0f / (exp_f32_core<false, 2>(a) + 1.0f);  // e^2|x|, 2|x| <= 20
+    const V small = p * z * a + a;
+    const V big = 1.0f - 2.0f / (exp_f32_core<false, 2>(a) + 1.0f);  // e^2|x|, 2|x| <= 20
     // a select on the bits: both sides are computed anyway, and written as a
     // float ternary GCC turns the sides into masked code with a longer chain
-    const std::uint32_t use_small = a < 0.625f ? 0xffffffffu : 0u;
-    const float t = std::bit_cast<float>((std::bit_cast<std::uint32_t>(small) & use_small) |
-                                         (std::bit_cast<std::uint32_t>(big) & ~use_small));
-    return std::bit_cast<float>(std::bit_cast<std::uint32_t>(t) | (std::bit_cast<std::uint32_t>(x) & 0x80000000u) |
-                                nan_bits(x));
+    const V t = select_bits<V>(lane_mask<V>(a < (V{} + 0.625f)), small, big);
+    return std::bit_cast<V>(std::bit_cast<lane_u<V>>(t) | (bits & 0x80000000u) | nan_bits(x));
 }
 
 /// whether to use the portable implementations above: always in constant
