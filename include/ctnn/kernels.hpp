@@ -68,18 +68,6 @@ inline constexpr bool unroll_elements = N <= CTNN_UNROLL_LIMIT / 4;
 inline constexpr size_t dot_lanes = 8;
 inline constexpr size_t dot_min_k = 8;
 
-/// N ones (the vector a row sum takes its dot product with)
-template <class T, size_t N>
-struct ones_array {
-    T v[N];
-};
-template <class T, size_t N>
-inline constexpr ones_array<T, N> ones = [] {
-    ones_array<T, N> o{};
-    for (size_t i = 0; i < N; ++i) o.v[i] = T(1);
-    return o;
-}();
-
 /// the dot form's final sum of its 8 partial sums (the order is part of the result)
 template <class T>
 CTNN_INLINE constexpr T dot_tree(const T* s) noexcept {
@@ -367,6 +355,39 @@ CTNN_INLINE constexpr void dot_acc(T* out, const T* a, const T* x) noexcept {
     if (!std::is_constant_evaluated()) return dot_simd<R, K, Ld>(out, a, x);
 #endif
     dot_plain<R, K, Ld>(out, a, x);
+}
+
+/// out[i] = Σ_k a[i*K + k] in the dot form's order (K >= dot_min_k): the sums
+/// db = (1/m)·Σ_columns dZ; one vector of 8 partial sums per row at run time
+/// (cheaper to compile than dot_simd's 8-row trees, and db is a small part)
+template <size_t R, size_t K, class T>
+CTNN_INLINE constexpr void row_sums(T* out, const T* a) noexcept {
+    constexpr bool u = unroll<R * K>;
+#if CTNN_HAS_SIMD_KERNELS
+    if (!std::is_constant_evaluated()) {
+        using V8 = typename simd<T>::vec8;
+        constexpr size_t chunks = K / dot_lanes, tail = K % dot_lanes;
+        loop<u, R>([&](size_t i) CTNN_INLINE {
+            const T* row = a + i * K;
+            V8 acc{};
+            loop<u, chunks>([&](size_t c) CTNN_INLINE {
+                V8 v;
+                load(v, row + c * dot_lanes);
+                acc += v;
+            });
+            T s[dot_lanes];
+            store(s, acc);
+            repeat<tail>([&](size_t l) CTNN_INLINE { s[l] += row[chunks * dot_lanes + l]; });
+            out[i] = dot_tree(s);
+        });
+        return;
+    }
+#endif
+    loop<u, R>([&](size_t i) CTNN_INLINE {
+        T s[dot_lanes]{};
+        loop<u, K>([&](size_t k) CTNN_INLINE { s[k % dot_lanes] += a[i * K + k]; });
+        out[i] = dot_tree(s);
+    });
 }
 
 /// out (R x C) += a (R x K) * b (K x C)

@@ -255,8 +255,8 @@ CTNN_INLINE constexpr matrix<T, R, 1> sum_columns(const matrix<T, R, C>& a) noex
     matrix<T, R, 1> out{};
     if constexpr (C >= detail::dot_min_k) {
         // a long row in the dot form (8 partial sums and a fixed tree), not one
-        // chain of C dependent additions; 1·a is a exactly
-        detail::dot_acc<R, C>(out.elems, a.elems, detail::ones<T, C>.v);
+        // chain of C dependent additions
+        detail::row_sums<R, C>(out.elems, a.elems);
     } else {
         detail::loop<detail::unroll_elements<R * C>, R>([&](size_t i) CTNN_INLINE {
             T s{};
