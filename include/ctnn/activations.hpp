@@ -13,24 +13,6 @@
 namespace ctnn::act {
 
 namespace detail {
-/// optional flags of an activation (a user's own activation may omit them)
-template <class A>
-inline constexpr bool lanewise_v = [] {
-    if constexpr (requires { A::lanewise; }) {
-        return bool(A::lanewise);
-    } else {
-        return false;
-    }
-}();
-template <class A>
-inline constexpr bool cheap_v = [] {
-    if constexpr (requires { A::cheap; }) {
-        return bool(A::cheap);
-    } else {
-        return false;
-    }
-}();
-
 /// f applied to each lane of the SIMD vector v (for lanes with no vector form)
 template <class V, class F>
 CTNN_INLINE constexpr V per_lane(V v, F f) noexcept {
@@ -44,35 +26,36 @@ CTNN_INLINE constexpr V per_lane(V v, F f) noexcept {
 template <class Derived>
 struct elementwise {
     static constexpr bool is_elementwise = true;
+    /// Flags an activation may redefine (defaults for a user's own): `cheap`,
+    /// a value() of a few operations; `lanewise`, a value() that also takes a
+    /// SIMD vector of T (written with +, *, comparisons and ?: alone).
+    static constexpr bool cheap = false;
+    static constexpr bool lanewise = false;
 
-    /// A = g(Z). A `lanewise` value() (one written for scalars and SIMD vectors
-    /// alike) runs on explicit vectors. Otherwise a function of a few
-    /// operations is unrolled for small shapes like every other kernel, and an
-    /// exp or tanh (dozens of operations) runs as a loop from 8 elements on,
-    /// which the compilers vectorise (the straight-line form they leave scalar).
+    /// A = g(Z)
     template <class T, size_t R, size_t C>
     CTNN_INLINE static constexpr matrix<T, R, C> apply(const matrix<T, R, C>& z) noexcept {
         matrix<T, R, C> a{};
         apply_into(z, a);
         return a;
     }
-    /// a = g(z), written in place (the forward pass fills its cache this way)
+    /// a = g(z), written in place (the forward pass fills its cache this way).
+    /// Fewer than short_run elements: straight-line scalars, value_short() if
+    /// the activation has one. Otherwise a lanewise value() runs on explicit
+    /// vectors of the products' width (their loads then match the stores just
+    /// before them), other value()s in a loop the compilers may vectorise.
+    /// Without SIMD, only a cheap value() is unrolled beyond short_run
+    /// elements (code size on a microcontroller).
     template <class T, size_t R, size_t C>
     CTNN_INLINE static constexpr void apply_into(const matrix<T, R, C>& z, matrix<T, R, C>& a) noexcept {
+        constexpr bool unroll = ctnn::detail::unroll_elements<R * C> && (Derived::cheap || R * C < short_run);
         if constexpr (R * C < short_run && requires(T v) { Derived::value_short(v); }) {
-            // a few scalars, straight-line: the variant with the shortest dependency chain
             ctnn::detail::loop<true, R * C>([&](size_t i) CTNN_INLINE { a.elems[i] = Derived::value_short(z.elems[i]); });
-        } else if constexpr (lanewise_v<Derived>) {
-            // value() also takes a SIMD vector: explicit vectors of the
-            // configured width, unrolled or not (their loads then match the
-            // stores of the products before them, lane for lane)
-            constexpr bool unroll_scalars =
-                ctnn::detail::unroll_elements<R * C> && (cheap_v<Derived> || R * C < short_run);
-            ctnn::detail::map_n<R * C, unroll_scalars, !cheap_v<Derived>>(
+        } else if constexpr (Derived::lanewise) {
+            ctnn::detail::map_n<R * C, unroll, !Derived::cheap>(
                 a.elems, [](auto v) CTNN_INLINE { return Derived::value(v); }, z.elems);
         } else {
-            constexpr bool u = ctnn::detail::unroll_elements<R * C> && (cheap_v<Derived> || R * C < short_run);
-            ctnn::detail::loop<u, R * C>([&](size_t i) CTNN_INLINE { a.elems[i] = Derived::value(z.elems[i]); });
+            ctnn::detail::loop<unroll, R * C>([&](size_t i) CTNN_INLINE { a.elems[i] = Derived::value(z.elems[i]); });
         }
     }
     /// Below this many elements a matrix is a few scalars: unrolled, and an
@@ -88,7 +71,6 @@ struct identity : detail::elementwise<identity> {
     static constexpr const char* name = "identity";
     static constexpr bool relu_like = false;
     static constexpr bool cheap = true;
-    static constexpr bool lanewise = false;
     template <class T> CTNN_INLINE static constexpr T value(T z) noexcept { return z; }
     template <class T> CTNN_INLINE static constexpr T derivative(T) noexcept { return T(1); }
     template <class T, size_t R, size_t C>
@@ -130,7 +112,6 @@ struct basic_leaky_relu : detail::elementwise<basic_leaky_relu<SlopeNum, SlopeDe
     static_assert(SlopeDen > 0, "ctnn: leaky_relu slope denominator must be positive");
     static constexpr const char* name = "leaky_relu";
     static constexpr bool cheap = true;
-    static constexpr bool lanewise = false;
     static constexpr bool relu_like = true;
     template <class T> CTNN_INLINE static constexpr T slope() noexcept { return T(SlopeNum) / T(SlopeDen); }
     template <class T> CTNN_INLINE static constexpr T value(T z) noexcept { return z > T(0) ? z : slope<T>() * z; }
@@ -151,7 +132,6 @@ using leaky_relu = basic_leaky_relu<>;
 struct sigmoid : detail::elementwise<sigmoid> {
     static constexpr const char* name = "sigmoid";
     static constexpr bool relu_like = false;
-    static constexpr bool cheap = false;
     static constexpr bool lanewise = true;  // value() takes a float/double or a SIMD vector of them
     template <class T> CTNN_INLINE static constexpr T value(T z) noexcept {
         if constexpr (std::is_floating_point_v<T>) {
@@ -190,7 +170,6 @@ struct sigmoid : detail::elementwise<sigmoid> {
 struct tanh : detail::elementwise<tanh> {
     static constexpr const char* name = "tanh";
     static constexpr bool relu_like = false;
-    static constexpr bool cheap = false;
     static constexpr bool lanewise = true;  // value() takes a float/double or a SIMD vector of them
     template <class T> CTNN_INLINE static constexpr T value(T z) noexcept {
         if constexpr (std::is_floating_point_v<T>) {

@@ -218,14 +218,10 @@ CTNN_MATH_INLINE constexpr V pow2f(lane_i<V> k) noexcept {
 /// shifter, r = x - n*ln2 in two parts, e^r by a degree-7 polynomial, then
 /// 2^n in two factors so that subnormal results round once, correctly (one
 /// factor suffices when the caller knows |x| < 87, as tanh does)
-template <bool TwoFactors = true, int Twice = 1, class V>
-CTNN_MATH_INLINE constexpr V exp_f32_core(V x0) noexcept {
-    static_assert(Twice == 1 || Twice == 2, "e^x or e^2x");
+template <bool TwoFactors = true, class V>
+CTNN_MATH_INLINE constexpr V exp_f32_core(V x) noexcept {
     constexpr float shifter = 0x1.8p23f;
-    // e^(2·x0) for Twice = 2 (tanh): 2·x0·log2(e) = x0·(2·log2(e)) exactly, so
-    // the first step needs no doubling of its own; the same bits as e^x of x = 2·x0
-    const V t = x0 * (Twice * 1.44269504088896341f) + shifter;
-    const V x = x0 * float(Twice);
+    const V t = x * 1.44269504088896341f + shifter;
     const V n = t - shifter;
     const V r = (x - n * 0.693359375f) - n * -2.12194440e-4f;
     // p = c2 + c3·r + ... + c7·r^5 by Estrin's scheme (three independent pairs,
@@ -344,7 +340,7 @@ CTNN_MATH_INLINE constexpr V tanh_f32(V x) noexcept {
     p = p * z + 1.33314422036e-1f;
     p = p * z - 3.33332819422e-1f;
     const V small = p * z * a + a;
-    const V big = 1.0f - 2.0f / (exp_f32_core<false, 2>(a) + 1.0f);  // e^2|x|, 2|x| <= 20
+    const V big = 1.0f - 2.0f / (exp_f32_core<false>(2.0f * a) + 1.0f);  // 2|x| <= 20
     // a select on the bits: both sides are computed anyway, and written as a
     // float ternary GCC turns the sides into masked code with a longer chain
     const V t = select_bits<V>(lane_mask<V>(a < (V{} + 0.625f)), small, big);
