@@ -163,7 +163,7 @@ inline void backward(activation act, const float* z, const float* a, const float
         for (size_t i = 0; i < n; ++i) dz[i] = da[i];
         break;
     case activation::relu:
-        for (size_t i = 0; i < n; ++i) dz[i] = da[i] * float(z[i] > 0.0f);
+        for (size_t i = 0; i < n; ++i) dz[i] = z[i] > 0.0f ? da[i] : 0.0f;  // as ctnn: a select
         break;
     case activation::sigmoid:
         for (size_t i = 0; i < n; ++i) dz[i] = da[i] * a[i] * (1.0f - a[i]);

@@ -81,15 +81,13 @@ struct identity : detail::elementwise<identity> {
 };
 
 /// g(z) = max(0, z); g'(0) is taken as 0, as PyTorch does. The backward step
-/// multiplies dA by 0 or 1 rather than selecting, which keeps the code
-/// branch-free (GCC turns the select into jumps); it differs from a select
-/// only for an infinite or NaN dA where z <= 0.
+/// selects dA where z > 0 and +0 elsewhere (math::mask_positive, branch-free).
 struct relu : detail::elementwise<relu> {
     static constexpr const char* name = "relu";
     static constexpr bool relu_like = true;
     static constexpr bool cheap = true;
     static constexpr bool lanewise = true;  // value() takes a float/double or a SIMD vector of them
-    template <class T> CTNN_INLINE static constexpr T value(T z) noexcept { return z > T{} ? z : T{}; }
+    template <class T> CTNN_INLINE static constexpr T value(T z) noexcept { return math::positive_part(z); }
     template <class T> CTNN_INLINE static constexpr T derivative(T z) noexcept { return z > T(0) ? T(1) : T(0); }
     template <class T, size_t R, size_t C>
     CTNN_INLINE static constexpr matrix<T, R, C> backward(const matrix<T, R, C>& z, const matrix<T, R, C>&,
@@ -97,10 +95,7 @@ struct relu : detail::elementwise<relu> {
         matrix<T, R, C> dz{};
         ctnn::detail::map_n<R * C>(
             dz.elems,
-            [](auto zv, auto d) CTNN_INLINE {
-                using V = decltype(d);
-                return d * (zv > V{} ? V{} + T(1) : V{});
-            },
+            [](auto zv, auto d) CTNN_INLINE { return math::mask_positive(zv, d); },
             z.elems, da.elems);
         return dz;
     }
@@ -120,7 +115,7 @@ struct basic_leaky_relu : detail::elementwise<basic_leaky_relu<SlopeNum, SlopeDe
     CTNN_INLINE static constexpr matrix<T, R, C> backward(const matrix<T, R, C>& z, const matrix<T, R, C>&,
                                               const matrix<T, R, C>& da) noexcept {
         matrix<T, R, C> dz{};
-        ctnn::detail::zip_into(dz, z, da, [](T zv, T d) CTNN_INLINE { return zv > T(0) ? d : slope<T>() * d; });
+        ctnn::detail::zip_into(dz, z, da, [](auto zv, auto d) CTNN_INLINE { return zv > T(0) ? d : slope<T>() * d; });
         return dz;
     }
 };
@@ -161,7 +156,7 @@ struct sigmoid : detail::elementwise<sigmoid> {
     CTNN_INLINE static constexpr matrix<T, R, C> backward(const matrix<T, R, C>&, const matrix<T, R, C>& a,
                                               const matrix<T, R, C>& da) noexcept {
         matrix<T, R, C> dz{};
-        ctnn::detail::zip_into(dz, a, da, [](T av, T d) CTNN_INLINE { return d * av * (T(1) - av); });
+        ctnn::detail::zip_into(dz, a, da, [](auto av, auto d) CTNN_INLINE { return d * av * (T(1) - av); });
         return dz;
     }
 };
@@ -188,7 +183,7 @@ struct tanh : detail::elementwise<tanh> {
     CTNN_INLINE static constexpr matrix<T, R, C> backward(const matrix<T, R, C>&, const matrix<T, R, C>& a,
                                               const matrix<T, R, C>& da) noexcept {
         matrix<T, R, C> dz{};
-        ctnn::detail::zip_into(dz, a, da, [](T av, T d) CTNN_INLINE { return d * (T(1) - av * av); });
+        ctnn::detail::zip_into(dz, a, da, [](auto av, auto d) CTNN_INLINE { return d * (T(1) - av * av); });
         return dz;
     }
 };

@@ -66,10 +66,7 @@ struct dense_layer {
     /// z = W·A_prev + b (bias broadcast over the M columns), written in place
     template <size_t M>
     CTNN_INLINE constexpr void linear_into(const matrix<T, In, M>& a_prev, matrix<T, Out, M>& z) const noexcept {
-        detail::loop<detail::unroll_elements<Out * M>, Out>([&](size_t i) CTNN_INLINE {
-            detail::loop<detail::unroll_elements<Out * M>, M>([&](size_t j) CTNN_INLINE { z(i, j) = b(i, 0); });
-        });
-        detail::gemm_nn_acc(z, W, a_prev);
+        detail::gemm_nn<Out, In, M>(z.elems, detail::from_rows<T>{b.elems}, W.elems, a_prev.elems);
     }
 
     /// Z = W·A_prev + b (bias broadcast over the M columns)
@@ -104,7 +101,11 @@ struct dense_layer {
     CTNN_INLINE static constexpr void parameter_gradients(const matrix<T, Out, M>& dz, const matrix<T, In, M>& a_prev,
                                                           gradients_type& g, T inv_m) noexcept {
         detail::gemm_nt(g.dW, dz, a_prev, inv_m);
-        g.db = sum_columns(dz) * inv_m;
+        if constexpr (M >= detail::dot_min_k) {
+            detail::row_sums<Out, M>(g.db.elems, dz.elems, inv_m);  // sum_columns(dz) * inv_m, in one pass
+        } else {
+            g.db = sum_columns(dz) * inv_m;
+        }
     }
 
     /// dA_prev = Wᵀ·dZ

@@ -17,7 +17,9 @@
 // - "dot" form for a single column, out(i) = start + Σ_k a(i, k) b(k) with
 //   K >= 8: the products go to 8 partial sums by k mod 8 (each in increasing
 //   k), which are then added as ((s0+s4)+(s2+s6)) + ((s1+s5)+(s3+s7)). This is
-//   what makes single-sample predict vectorise with a row-major W.
+//   what makes single-sample predict vectorise with a row-major W. The same
+//   form computes dW of a layer with fewer than 8 inputs over a batch of 8 or
+//   more, each dW(i, j) = (1/m)·tree over two contiguous rows, and db.
 #pragma once
 
 #include <type_traits>
@@ -74,14 +76,36 @@ CTNN_INLINE constexpr T dot_tree(const T* s) noexcept {
     return ((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7]));
 }
 
+/// Where the broadcast form's sums start: at the values already in out
+/// (from_out), at zero, or at one value per row (from_rows: Z = W·A + b).
+struct from_out {};
+struct from_zero {};
+template <class T>
+struct from_rows {
+    const T* v;
+};
+template <class T>
+CTNN_INLINE constexpr T row_start(from_zero, size_t) noexcept {
+    return T{};
+}
+template <class T>
+CTNN_INLINE constexpr T row_start(from_rows<T> s, size_t i) noexcept {
+    return s.v[i];
+}
+
 // ---------------------------------------------------------------------------
 // Plain implementations: the reference order, usable in constant evaluation.
 
-/// out(i, j) = (Acc ? out(i, j) : 0) + Σ_k get_a(i, k) * b[k*LdB + j], i < R, j < C, k < K
-template <bool Acc, size_t R, size_t K, size_t C, size_t LdB, class T, class GetA>
-CTNN_INLINE constexpr void broadcast_plain(T* out, GetA get_a, const T* b) noexcept {
+/// out(i, j) = s(i, j) + Σ_k get_a(i, k) * b[k*LdB + j], i < R, j < C, k < K, where
+/// s(i, j) is out(i, j) itself, 0 or v[i] (Start: from_out, from_zero, from_rows)
+template <size_t R, size_t K, size_t C, size_t LdB, class T, class Start, class GetA>
+CTNN_INLINE constexpr void broadcast_plain(T* out, Start start, GetA get_a, const T* b) noexcept {
     constexpr bool u = unroll<R * K * C>;
-    if constexpr (!Acc) loop<unroll_elements<R * C>, R * C>([&](size_t i) CTNN_INLINE { out[i] = T{}; });
+    if constexpr (!std::is_same_v<Start, from_out>) {
+        loop<unroll_elements<R * C>, R>([&](size_t i) CTNN_INLINE {
+            loop<unroll_elements<R * C>, C>([&](size_t j) CTNN_INLINE { out[i * C + j] = row_start<T>(start, i); });
+        });
+    }
     loop<u, R>([&](size_t i) CTNN_INLINE {
         loop<u, K>([&](size_t k) CTNN_INLINE {
             const T aik = get_a(i, k);
@@ -131,17 +155,17 @@ CTNN_INLINE inline void store(T* p, const V& v) noexcept {
 }
 
 /// one RB x (NV vectors) tile of the broadcast form, accumulators in registers
-template <bool U, bool Acc, size_t RB, size_t NV, size_t K, size_t LdO, size_t LdB, class T, class GetA>
-CTNN_INLINE inline void broadcast_tile(T* out, size_t i0, size_t j0, GetA get_a, const T* b) noexcept {
+template <bool U, size_t RB, size_t NV, size_t K, size_t LdO, size_t LdB, class T, class Start, class GetA>
+CTNN_INLINE inline void broadcast_tile(T* out, size_t i0, size_t j0, Start start, GetA get_a, const T* b) noexcept {
     using V = typename simd<T>::vec;
     constexpr size_t W = simd<T>::width;
     V acc[RB][NV];
     repeat<RB>([&](size_t r) CTNN_INLINE {
         repeat<NV>([&](size_t n) CTNN_INLINE {
-            if constexpr (Acc) {
+            if constexpr (std::is_same_v<Start, from_out>) {
                 load(acc[r][n], out + (i0 + r) * LdO + j0 + n * W);
             } else {
-                acc[r][n] = V{};
+                acc[r][n] = row_start<T>(start, i0 + r) - V{};  // every lane the row's start (x - 0 is x, -0 too)
             }
         });
     });
@@ -160,24 +184,29 @@ CTNN_INLINE inline void broadcast_tile(T* out, size_t i0, size_t j0, GetA get_a,
 
 /// rows i0 .. i0+RB of the broadcast form, all columns: full tiles of NV
 /// vectors, then fewer vectors, then the columns that fill no vector
-template <bool U, bool Acc, size_t RB, size_t K, size_t C, size_t LdO, size_t LdB, class T, class GetA>
-CTNN_INLINE inline void broadcast_rows(T* out, size_t i0, GetA get_a, const T* b) noexcept {
+template <bool U, size_t RB, size_t K, size_t C, size_t LdO, size_t LdB, class T, class Start, class GetA>
+CTNN_INLINE inline void broadcast_rows(T* out, size_t i0, Start start, GetA get_a, const T* b) noexcept {
     constexpr size_t W = simd<T>::width;
     constexpr size_t vectors = C / W;
     constexpr size_t NV = (CTNN_SIMD_REGISTERS - 1) / (RB + 1) < 4 ? (CTNN_SIMD_REGISTERS - 1) / (RB + 1) : 4;
     constexpr size_t full = vectors / NV;
     constexpr size_t rest = vectors % NV;
     loop<U, full>([&](size_t t) CTNN_INLINE {
-        broadcast_tile<U, Acc, RB, NV, K, LdO, LdB>(out, i0, t * NV * W, get_a, b);
+        broadcast_tile<U, RB, NV, K, LdO, LdB>(out, i0, t * NV * W, start, get_a, b);
     });
-    if constexpr (rest > 0) broadcast_tile<U, Acc, RB, rest, K, LdO, LdB>(out, i0, full * NV * W, get_a, b);
+    if constexpr (rest > 0) broadcast_tile<U, RB, rest, K, LdO, LdB>(out, i0, full * NV * W, start, get_a, b);
     if constexpr (C % W != 0) {
         constexpr size_t j0 = vectors * W;
         repeat<RB>([&](size_t r) CTNN_INLINE {
             T* o = out + (i0 + r) * LdO;
             loop<U, C - j0>([&](size_t jj) CTNN_INLINE {
                 const size_t j = j0 + jj;
-                T s = Acc ? o[j] : T{};
+                T s;
+                if constexpr (std::is_same_v<Start, from_out>) {
+                    s = o[j];
+                } else {
+                    s = row_start<T>(start, i0 + r);
+                }
                 loop<U, K>([&](size_t k) CTNN_INLINE { s += get_a(i0 + r, k) * b[k * LdB + j]; });
                 o[j] = s;
             });
@@ -185,14 +214,14 @@ CTNN_INLINE inline void broadcast_rows(T* out, size_t i0, GetA get_a, const T* b
     }
 }
 
-/// out(i, j) = (Acc ? out(i, j) : 0) + Σ_k get_a(i, k) * b[k*LdB + j] for i < R, j < C;
-/// out's rows are LdO apart
-template <bool Acc, size_t R, size_t K, size_t C, size_t LdO, size_t LdB, class T, class GetA>
-CTNN_INLINE inline void broadcast_simd(T* out, GetA get_a, const T* b) noexcept {
+/// out(i, j) = s(i, j) + Σ_k get_a(i, k) * b[k*LdB + j] for i < R, j < C (s as
+/// in broadcast_plain); out's rows are LdO apart
+template <size_t R, size_t K, size_t C, size_t LdO, size_t LdB, class T, class Start, class GetA>
+CTNN_INLINE inline void broadcast_simd(T* out, Start start, GetA get_a, const T* b) noexcept {
     constexpr size_t RB = CTNN_SIMD_REGISTERS >= 32 ? 6 : 4;
     constexpr bool U = unroll<R * K * C>;  // tiny products: straight-line vector code
-    loop<U, R / RB>([&](size_t g) CTNN_INLINE { broadcast_rows<U, Acc, RB, K, C, LdO, LdB>(out, g * RB, get_a, b); });
-    if constexpr (R % RB != 0) broadcast_rows<U, Acc, R % RB, K, C, LdO, LdB>(out, R - R % RB, get_a, b);
+    loop<U, R / RB>([&](size_t g) CTNN_INLINE { broadcast_rows<U, RB, K, C, LdO, LdB>(out, g * RB, start, get_a, b); });
+    if constexpr (R % RB != 0) broadcast_rows<U, R % RB, K, C, LdO, LdB>(out, R - R % RB, start, get_a, b);
 }
 
 /// out = lanes I... of the 16 lanes of a and b
@@ -206,82 +235,158 @@ CTNN_INLINE inline void shuffle2(V& out, const V& a, const V& b) noexcept {
 #endif
 }
 
-/// the dot form for 8 rows at a time: each row's 8 partial sums in a vector,
-/// then the final tree for all 8 rows together: 21 shuffles and adds, in the
-/// tree's order, leave the 8 results in one vector. (No vector is passed by
-/// value: an 8-lane vector is wider than an SSE register.)
+/// dot_tree on the 8 partial sums held in one vector: 3 adds of halves
+template <class T, class V8>
+CTNN_INLINE inline T dot_tree_vec(const V8& s) noexcept {
+    typedef T v4 __attribute__((vector_size(4 * sizeof(T))));
+    typedef T v2 __attribute__((vector_size(2 * sizeof(T))));
+    v4 lo, hi;
+    __builtin_memcpy(&lo, &s, sizeof(v4));
+    __builtin_memcpy(&hi, reinterpret_cast<const char*>(&s) + sizeof(v4), sizeof(v4));
+    const v4 t = lo + hi;  // s_l + s_(l+4)
+    v2 a, b;
+    __builtin_memcpy(&a, &t, sizeof(v2));
+    __builtin_memcpy(&b, reinterpret_cast<const char*>(&t) + sizeof(v2), sizeof(v2));
+    const v2 u = a + b;  // (s0+s4)+(s2+s6), (s1+s5)+(s3+s7)
+    return u[0] + u[1];
+}
+
+/// P sums in the dot form, 8 at a time. partial(p, v) sets v to sum p's 8
+/// partial sums; finish(first, n, sums) receives sums first .. first+n-1 in
+/// lanes 0 .. n-1 (n an integral_constant). A group of 8 takes its 8 trees
+/// together: 21 shuffles and adds leave the 8 results in one vector; a group
+/// of fewer has zero lanes, which the compilers fold, and a single sum takes
+/// the 3 adds of dot_tree_vec. (No vector is passed by value: an 8-lane
+/// vector is wider than an SSE register.)
+template <size_t P, bool U, class T, class Partial, class Finish>
+CTNN_INLINE inline void dot_groups(Partial&& partial, Finish&& finish) noexcept {
+    using V8 = typename simd<T>::vec8;
+    const auto group = [&](size_t first, auto rows) CTNN_INLINE {
+        constexpr size_t n = decltype(rows)::value;
+        if constexpr (n == 1) {
+            V8 v;
+            partial(first, v);
+            V8 sum{};
+            sum[0] = dot_tree_vec<T>(v);
+            finish(first, rows, sum);
+        } else {
+            V8 v[8];
+            repeat<8>([&](size_t r) CTNN_INLINE {
+                if (r < n) {
+                    partial(first + r, v[r]);
+                } else {
+                    v[r] = V8{};
+                }
+            });
+            V8 u[4];  // sums 2p, 2p+1: s_l + s_(l+4), l = 0..3
+            repeat<4>([&](size_t p) CTNN_INLINE {
+                V8 lo, hi;
+                shuffle2<0, 1, 2, 3, 8, 9, 10, 11>(lo, v[2 * p], v[2 * p + 1]);
+                shuffle2<4, 5, 6, 7, 12, 13, 14, 15>(hi, v[2 * p], v[2 * p + 1]);
+                u[p] = lo + hi;
+            });
+            V8 w[2];  // sums 4q .. 4q+3: (s0+s4)+(s2+s6), (s1+s5)+(s3+s7)
+            repeat<2>([&](size_t q) CTNN_INLINE {
+                V8 lo, hi;
+                shuffle2<0, 1, 4, 5, 8, 9, 12, 13>(lo, u[2 * q], u[2 * q + 1]);
+                shuffle2<2, 3, 6, 7, 10, 11, 14, 15>(hi, u[2 * q], u[2 * q + 1]);
+                w[q] = lo + hi;
+            });
+            V8 lo, hi;
+            shuffle2<0, 2, 4, 6, 8, 10, 12, 14>(lo, w[0], w[1]);
+            shuffle2<1, 3, 5, 7, 9, 11, 13, 15>(hi, w[0], w[1]);
+            lo += hi;
+            finish(first, rows, lo);
+        }
+    };
+    loop<U, P / 8>([&](size_t g) CTNN_INLINE { group(8 * g, std::integral_constant<size_t, 8>{}); });
+    if constexpr (P % 8 != 0) group(P - P % 8, std::integral_constant<size_t, P % 8>{});
+}
+
+/// v = the 8 partial sums of Σ_k a[k] * b[k] (Mul) or of Σ_k a[k] (not Mul) in
+/// the dot form; b_tail is b's last K % 8 elements, zero-padded to 8
+template <size_t K, bool U, bool Mul, class T, class V8>
+CTNN_INLINE inline void dot_partial(V8& v, const T* a, const T* b, const T* b_tail) noexcept {
+    constexpr size_t chunks = K / dot_lanes;
+    constexpr size_t tail = K % dot_lanes;
+    v = V8{};
+    loop<U, chunks>([&](size_t c) CTNN_INLINE {
+        V8 av;
+        load(av, a + c * dot_lanes);
+        if constexpr (Mul) {
+            V8 bv;
+            load(bv, b + c * dot_lanes);
+            v += av * bv;
+        } else {
+            v += av;
+        }
+    });
+    if constexpr (tail > 0) {
+        // lanes past the tail add +0, which leaves a partial sum unchanged
+        // (none is ever -0: each starts at +0)
+        T as[dot_lanes]{};
+        repeat<tail>([&](size_t l) CTNN_INLINE { as[l] = a[chunks * dot_lanes + l]; });
+        V8 av;
+        load(av, as);
+        if constexpr (Mul) {
+            V8 bv;
+            load(bv, b_tail);
+            v += av * bv;
+        } else {
+            v += av;
+        }
+    }
+}
+
+/// out[i*Ld] += Σ_k a[i*K + k] * x[k] for i < R, in the dot form
 template <size_t R, size_t K, size_t Ld = 1, class T>
 CTNN_INLINE inline void dot_simd(T* out, const T* a, const T* x) noexcept {
     using V8 = typename simd<T>::vec8;
-    constexpr size_t chunks = K / dot_lanes;
-    constexpr size_t tail = K % dot_lanes;
+    T xs[dot_lanes]{};  // x's tail, zero-padded to a vector
+    repeat<K % dot_lanes>([&](size_t l) CTNN_INLINE { xs[l] = x[K - K % dot_lanes + l]; });
     constexpr bool U = unroll<R * K>;
-    T xs[dot_lanes]{};
-    repeat<tail>([&](size_t l) CTNN_INLINE { xs[l] = x[chunks * dot_lanes + l]; });
-    V8 xt;
-    load(xt, xs);
-    const auto partial_sums = [&](V8& acc, size_t i) CTNN_INLINE {
-        const T* row = a + i * K;
-        acc = V8{};
-        loop<U, chunks>([&](size_t c) CTNN_INLINE {
-            V8 wv, xv;
-            load(wv, row + c * dot_lanes);
-            load(xv, x + c * dot_lanes);
-            acc += wv * xv;
-        });
-        if constexpr (tail > 0) {
-            // lanes past the tail add +0, which leaves a partial sum unchanged
-            // (none is ever -0: each starts at +0)
-            T rs[dot_lanes]{};
-            repeat<tail>([&](size_t l) CTNN_INLINE { rs[l] = row[chunks * dot_lanes + l]; });
-            V8 rv;
-            load(rv, rs);
-            acc += rv * xt;
-        }
-    };
-    // the tree for `rows` rows from `first` on (rows < 8: the other lanes are
-    // zero and their results are not stored; each lane's sum is its own row's)
-    const auto group = [&](size_t first, auto rows) CTNN_INLINE {
-        constexpr size_t n = decltype(rows)::value;
-        V8 v[8];
-        repeat<8>([&](size_t r) CTNN_INLINE {
-            if (r < n) {
-                partial_sums(v[r], first + r);
+    dot_groups<R, U, T>(
+        [&](size_t i, V8& v) CTNN_INLINE { dot_partial<K, U, true>(v, a + i * K, x, xs); },
+        [&](size_t first, auto rows, const V8& sums) CTNN_INLINE {
+            constexpr size_t n = decltype(rows)::value;
+            if constexpr (n == 8 && Ld == 1) {
+                V8 o;
+                load(o, out + first);
+                o += sums;
+                store(out + first, o);
             } else {
-                v[r] = V8{};
+                T f[8];
+                store(f, sums);
+                repeat<n>([&](size_t r) CTNN_INLINE { out[(first + r) * Ld] += f[r]; });
             }
         });
-        V8 u[4];  // rows 2p, 2p+1: s_l + s_(l+4), l = 0..3
-        repeat<4>([&](size_t p) CTNN_INLINE {
-            V8 lo, hi;
-            shuffle2<0, 1, 2, 3, 8, 9, 10, 11>(lo, v[2 * p], v[2 * p + 1]);
-            shuffle2<4, 5, 6, 7, 12, 13, 14, 15>(hi, v[2 * p], v[2 * p + 1]);
-            u[p] = lo + hi;
+}
+
+/// out[p] = scale * Σ_k a[i*K + k] * b[j*K + k], p = i*C + j (i < R, j < C), in
+/// the dot form: all R*C sums of out = scale·(a·bᵀ) through one set of trees
+template <size_t R, size_t K, size_t C, class T>
+CTNN_INLINE inline void dot_nt_simd(T* out, const T* a, const T* b, T scale) noexcept {
+    using V8 = typename simd<T>::vec8;
+    constexpr size_t tail = K % dot_lanes;
+    constexpr bool U = unroll<R * K * C>;
+    T bs[C][dot_lanes]{};  // the tails of b's rows, zero-padded to a vector
+    if constexpr (tail > 0) {
+        repeat<C>([&](size_t j) CTNN_INLINE {
+            repeat<tail>([&](size_t l) CTNN_INLINE { bs[j][l] = b[j * K + K - tail + l]; });
         });
-        V8 w[2];  // rows 4q .. 4q+3: (s0+s4)+(s2+s6), (s1+s5)+(s3+s7)
-        repeat<2>([&](size_t q) CTNN_INLINE {
-            V8 lo, hi;
-            shuffle2<0, 1, 4, 5, 8, 9, 12, 13>(lo, u[2 * q], u[2 * q + 1]);
-            shuffle2<2, 3, 6, 7, 10, 11, 14, 15>(hi, u[2 * q], u[2 * q + 1]);
-            w[q] = lo + hi;
+    }
+    dot_groups<R * C, U, T>(
+        [&](size_t p, V8& v) CTNN_INLINE { dot_partial<K, U, true>(v, a + p / C * K, b + p % C * K, bs[p % C]); },
+        [&](size_t first, auto rows, const V8& sums) CTNN_INLINE {
+            constexpr size_t n = decltype(rows)::value;
+            if constexpr (n == 8) {
+                store(out + first, sums * scale);
+            } else {
+                T f[8];
+                store(f, sums);
+                repeat<n>([&](size_t r) CTNN_INLINE { out[first + r] = f[r] * scale; });
+            }
         });
-        V8 lo, hi;
-        shuffle2<0, 2, 4, 6, 8, 10, 12, 14>(lo, w[0], w[1]);
-        shuffle2<1, 3, 5, 7, 9, 11, 13, 15>(hi, w[0], w[1]);
-        lo += hi;
-        if constexpr (n == 8 && Ld == 1) {
-            V8 o;
-            load(o, out + first);
-            o += lo;
-            store(out + first, o);
-        } else {
-            T f[8];
-            store(f, lo);
-            repeat<n>([&](size_t r) CTNN_INLINE { out[(first + r) * Ld] += f[r]; });
-        }
-    };
-    loop<U, R / 8>([&](size_t g) CTNN_INLINE { group(8 * g, std::integral_constant<size_t, 8>{}); });
-    if constexpr (R % 8 != 0) group(R - R % 8, std::integral_constant<size_t, R % 8>{});
 }
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
@@ -357,28 +462,19 @@ CTNN_INLINE constexpr void dot_acc(T* out, const T* a, const T* x) noexcept {
     dot_plain<R, K, Ld>(out, a, x);
 }
 
-/// out[i] = Σ_k a[i*K + k] in the dot form's order (K >= dot_min_k): the sums
-/// db = (1/m)·Σ_columns dZ; one vector of 8 partial sums per row at run time
-/// (cheaper to compile than dot_simd's 8-row trees, and db is a small part)
+/// out[i] = scale * Σ_k a[i*K + k] in the dot form's order (K >= dot_min_k):
+/// db = (1/m)·Σ_columns dZ. One tree per row at run time (cheaper to compile
+/// than dot_groups' 8-row trees, and db is a small part of a training step)
 template <size_t R, size_t K, class T>
-CTNN_INLINE constexpr void row_sums(T* out, const T* a) noexcept {
+CTNN_INLINE constexpr void row_sums(T* out, const T* a, T scale = T(1)) noexcept {
     constexpr bool u = unroll<R * K>;
 #if CTNN_HAS_SIMD_KERNELS
     if (!std::is_constant_evaluated()) {
         using V8 = typename simd<T>::vec8;
-        constexpr size_t chunks = K / dot_lanes, tail = K % dot_lanes;
         loop<u, R>([&](size_t i) CTNN_INLINE {
-            const T* row = a + i * K;
-            V8 acc{};
-            loop<u, chunks>([&](size_t c) CTNN_INLINE {
-                V8 v;
-                load(v, row + c * dot_lanes);
-                acc += v;
-            });
-            T s[dot_lanes];
-            store(s, acc);
-            repeat<tail>([&](size_t l) CTNN_INLINE { s[l] += row[chunks * dot_lanes + l]; });
-            out[i] = dot_tree(s);
+            V8 acc;
+            dot_partial<K, u, false>(acc, a + i * K, a, a);
+            out[i] = dot_tree_vec<T>(acc) * scale;
         });
         return;
     }
@@ -386,24 +482,35 @@ CTNN_INLINE constexpr void row_sums(T* out, const T* a) noexcept {
     loop<u, R>([&](size_t i) CTNN_INLINE {
         T s[dot_lanes]{};
         loop<u, K>([&](size_t k) CTNN_INLINE { s[k % dot_lanes] += a[i * K + k]; });
-        out[i] = dot_tree(s);
+        out[i] = dot_tree(s) * scale;
     });
 }
 
-/// out (R x C) += a (R x K) * b (K x C)
-template <size_t R, size_t K, size_t C, class T>
-CTNN_INLINE constexpr void gemm_nn_acc(T* out, const T* a, const T* b) noexcept {
+/// out (R x C) = start + a (R x K) * b (K x C), start from_out (out +=) or
+/// from_rows (out(i, j) = v[i] + ...: Z = b + W·A without a pass that first
+/// fills Z with the bias)
+template <size_t R, size_t K, size_t C, class T, class Start>
+CTNN_INLINE constexpr void gemm_nn(T* out, Start start, const T* a, const T* b) noexcept {
     if constexpr (C == 1 && K >= dot_min_k) {
+        if constexpr (!std::is_same_v<Start, from_out>) {
+            loop<unroll_elements<R>, R>([&](size_t i) CTNN_INLINE { out[i] = row_start<T>(start, i); });
+        }
         dot_acc<R, K>(out, a, b);
     } else {
         const auto get_a = [a](size_t i, size_t k) CTNN_INLINE { return a[i * K + k]; };
 #if CTNN_HAS_SIMD_KERNELS
         if constexpr (use_simd<T, R, K, C>) {
-            if (!std::is_constant_evaluated()) return broadcast_simd<true, R, K, C, C, C>(out, get_a, b);
+            if (!std::is_constant_evaluated()) return broadcast_simd<R, K, C, C, C>(out, start, get_a, b);
         }
 #endif
-        broadcast_plain<true, R, K, C, C>(out, get_a, b);
+        broadcast_plain<R, K, C, C>(out, start, get_a, b);
     }
+}
+
+/// out (R x C) += a (R x K) * b (K x C)
+template <size_t R, size_t K, size_t C, class T>
+CTNN_INLINE constexpr void gemm_nn_acc(T* out, const T* a, const T* b) noexcept {
+    gemm_nn<R, K, C>(out, from_out{}, a, b);
 }
 
 /// out (R x C) = aᵀ * b with a (K x R), b (K x C): dA_prev = Wᵀ·dZ
@@ -415,12 +522,12 @@ CTNN_INLINE constexpr void gemm_tn(T* out, const T* a, const T* b) noexcept {
         // a single column: out(i) = Σ_k a(k, i) b(k) is the broadcast form of one
         // row of R, vectorised over the rows of a
         const auto get_b = [b](size_t, size_t k) CTNN_INLINE { return b[k]; };
-        if (!std::is_constant_evaluated()) return broadcast_simd<false, 1, K, R, R, R>(out, get_b, a);
+        if (!std::is_constant_evaluated()) return broadcast_simd<1, K, R, R, R>(out, from_zero{}, get_b, a);
     } else if constexpr (C > 1 && use_simd<T, R, K, C>) {
-        if (!std::is_constant_evaluated()) return broadcast_simd<false, R, K, C, C, C>(out, get_a, b);
+        if (!std::is_constant_evaluated()) return broadcast_simd<R, K, C, C, C>(out, from_zero{}, get_a, b);
     }
 #endif
-    broadcast_plain<false, R, K, C, C>(out, get_a, b);
+    broadcast_plain<R, K, C, C>(out, from_zero{}, get_a, b);
 }
 
 /// out (R x C) = scale * (a * bᵀ) with a (R x K), b (C x K): dW = (1/m)·dZ·A_prevᵀ
@@ -431,9 +538,15 @@ CTNN_INLINE constexpr void gemm_nt_scaled(T* out, const T* a, const T* b, T scal
         // out(i, j) is the dot product of two contiguous rows, a(i, :) and
         // b(j, :), taken in the dot form rather than as one chain of K steps.
         // C < 8 on every target, not the vector width: the order is the shape's.
-        loop<unroll_elements<R * C>, R * C>([&](size_t i) CTNN_INLINE { out[i] = T{}; });
-        repeat<C>([&](size_t j) CTNN_INLINE { dot_acc<R, K, C>(out + j, a, b + j * K); });
-        loop<unroll_elements<R * C>, R * C>([&](size_t i) CTNN_INLINE { out[i] *= scale; });
+#if CTNN_HAS_SIMD_KERNELS
+        if (!std::is_constant_evaluated()) return dot_nt_simd<R, K, C>(out, a, b, scale);
+#endif
+        constexpr bool u = unroll<R * K * C>;
+        loop<u, R * C>([&](size_t p) CTNN_INLINE {
+            T s[dot_lanes]{};
+            loop<u, K>([&](size_t k) CTNN_INLINE { s[k % dot_lanes] += a[p / C * K + k] * b[p % C * K + k]; });
+            out[p] = dot_tree(s) * scale;
+        });
         return;
     }
 #if CTNN_HAS_SIMD_KERNELS
@@ -441,7 +554,7 @@ CTNN_INLINE constexpr void gemm_nt_scaled(T* out, const T* a, const T* b, T scal
         if (!std::is_constant_evaluated()) {
             const auto get_a = [a](size_t i, size_t k) CTNN_INLINE { return a[i * K + k]; };
             if constexpr (K == 1) {
-                broadcast_simd<false, R, 1, C, C, C>(out, get_a, b);  // bᵀ is b itself
+                broadcast_simd<R, 1, C, C, C>(out, from_zero{}, get_a, b);  // bᵀ is b itself
             } else {
                 // bᵀ in slices of J columns of out, so the slice stays in L1
                 constexpr size_t J = C < 64 ? C : 64;
@@ -455,11 +568,11 @@ CTNN_INLINE constexpr void gemm_nt_scaled(T* out, const T* a, const T* b, T scal
                 };
                 loop<U, C / J>([&](size_t s) CTNN_INLINE {
                     transpose_slice(s * J, std::integral_constant<size_t, J>{});
-                    broadcast_simd<false, R, K, J, C, J>(out + s * J, get_a, bt);
+                    broadcast_simd<R, K, J, C, J>(out + s * J, from_zero{}, get_a, bt);
                 });
                 if constexpr (C % J != 0) {
                     transpose_slice(C - C % J, std::integral_constant<size_t, C % J>{});
-                    broadcast_simd<false, R, K, C % J, C, C % J>(out + (C - C % J), get_a, bt);
+                    broadcast_simd<R, K, C % J, C, C % J>(out + (C - C % J), from_zero{}, get_a, bt);
                 }
             }
             loop<unroll_elements<R * C>, R * C>([&](size_t i) CTNN_INLINE { out[i] *= scale; });

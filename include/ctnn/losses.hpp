@@ -51,7 +51,7 @@ struct mse {
         static_assert(detail::same_shape<matrix<T, R, C>, matrix<U, R2, C2>>,
                       "ctnn: loss.value(A, Y) needs A and Y of one shape and type: outputs x batch");
         if constexpr (!detail::same_shape<matrix<T, R, C>, matrix<U, R2, C2>>) return T{};
-        else return detail::batch_mean(a, y, [](T av, T yv) { return T(0.5) * (av - yv) * (av - yv); });
+        else return detail::batch_mean(a, y, [](auto av, auto yv) { return T(0.5) * (av - yv) * (av - yv); });
     }
 
     /// ∂(per-sample loss)/∂A
@@ -79,7 +79,7 @@ struct binary_cross_entropy {
         static_assert(detail::same_shape<matrix<T, R, C>, matrix<U, R2, C2>>,
                       "ctnn: loss.value(A, Y) needs A and Y of one shape and type: outputs x batch");
         if constexpr (!detail::same_shape<matrix<T, R, C>, matrix<U, R2, C2>>) return T{};
-        else return detail::batch_mean(a, y, [](T av, T yv) {
+        else return detail::batch_mean(a, y, [](auto av, auto yv) {
             return -(yv * detail::clamped_log(av) + (T(1) - yv) * detail::clamped_log(T(1) - av));
         });
     }
@@ -88,7 +88,7 @@ struct binary_cross_entropy {
     template <class T, size_t R, size_t C>
     CTNN_INLINE static constexpr matrix<T, R, C> output_gradient(const matrix<T, R, C>& a, const matrix<T, R, C>& y) noexcept {
         matrix<T, R, C> g{};
-        ctnn::detail::zip_into(g, a, y, [](T av, T yv) CTNN_INLINE { return (av - yv) / (av * (T(1) - av)); });
+        ctnn::detail::zip_into(g, a, y, [](auto av, auto yv) CTNN_INLINE { return (av - yv) / (av * (T(1) - av)); });
         return g;
     }
 
@@ -111,14 +111,14 @@ struct cross_entropy {
         static_assert(detail::same_shape<matrix<T, R, C>, matrix<U, R2, C2>>,
                       "ctnn: loss.value(A, Y) needs A and Y of one shape and type: outputs x batch");
         if constexpr (!detail::same_shape<matrix<T, R, C>, matrix<U, R2, C2>>) return T{};
-        else return detail::batch_mean(a, y, [](T av, T yv) { return yv != T(0) ? -yv * detail::clamped_log(av) : T(0); });
+        else return detail::batch_mean(a, y, [](auto av, auto yv) { return yv != T(0) ? -yv * detail::clamped_log(av) : T(0); });
     }
 
     /// ∂(per-sample loss)/∂A = −y / a; not used by backward, which fuses
     template <class T, size_t R, size_t C>
     CTNN_INLINE static constexpr matrix<T, R, C> output_gradient(const matrix<T, R, C>& a, const matrix<T, R, C>& y) noexcept {
         matrix<T, R, C> g{};
-        ctnn::detail::zip_into(g, a, y, [](T av, T yv) CTNN_INLINE { return -yv / av; });
+        ctnn::detail::zip_into(g, a, y, [](auto av, auto yv) CTNN_INLINE { return -yv / av; });
         return g;
     }
 

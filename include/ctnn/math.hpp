@@ -353,6 +353,63 @@ constexpr bool portable() noexcept { return CTNN_PORTABLE_MATH != 0 || std::is_c
 
 } // namespace detail
 
+/// z > 0 ? z : +0 (a NaN or -0 gives +0) for a float or double, or a SIMD
+/// vector of them: ReLU. On x86 this select is exactly what maxps/maxpd do
+/// (they return the second operand when either is NaN or both are zero), so
+/// vectors get the one instruction; the compilers would emit a compare and a
+/// blend, and GCC on AVX-512 then keeps the compare's mask alive for the
+/// backward pass's g'(z) > 0 and spills it.
+template <class V>
+CTNN_INLINE constexpr V positive_part(V z) noexcept {
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+    if (!std::is_constant_evaluated()) {
+        if constexpr (!std::is_arithmetic_v<V>) {
+            using E = std::remove_cvref_t<decltype(z[0])>;
+            if constexpr (std::is_same_v<E, float> && sizeof(V) == 16) {
+                return (V)_mm_max_ps((__m128)z, __m128{});
+            } else if constexpr (std::is_same_v<E, double> && sizeof(V) == 16) {
+                return (V)_mm_max_pd((__m128d)z, __m128d{});
+#if defined(__AVX__)
+            } else if constexpr (std::is_same_v<E, float> && sizeof(V) == 32) {
+                typedef float v8sf __attribute__((vector_size(32)));
+                return (V)__builtin_ia32_maxps256((v8sf)z, v8sf{});
+            } else if constexpr (std::is_same_v<E, double> && sizeof(V) == 32) {
+                typedef double v4df __attribute__((vector_size(32)));
+                return (V)__builtin_ia32_maxpd256((v4df)z, v4df{});
+#endif
+            }
+        } else if constexpr (std::is_same_v<V, float>) {
+            return _mm_cvtss_f32(_mm_max_ss(_mm_set_ss(z), _mm_setzero_ps()));
+        } else if constexpr (std::is_same_v<V, double>) {
+            return _mm_cvtsd_f64(_mm_max_sd(_mm_set_sd(z), _mm_setzero_pd()));
+        }
+    }
+#endif
+    return z > V{} ? z : V{};
+}
+
+/// z > 0 ? d : +0 for a float or double, or SIMD vectors of them: ReLU's
+/// backward step, dZ = dA ⊙ g'(Z) as a select (as PyTorch's threshold_backward).
+/// Branch-free everywhere: vectors and (on x86) scalars through a compare mask
+/// and an AND; GCC turns a scalar select, and even a multiplication by a
+/// selected 0 or 1, into jumps, whose timing would depend on the data.
+template <class V>
+CTNN_INLINE constexpr V mask_positive(V z, V d) noexcept {
+    if (!std::is_constant_evaluated()) {
+        if constexpr (!std::is_arithmetic_v<V>) {
+            using M = decltype(z > V{});
+            return (V)((z > V{}) & (M)d);
+#if defined(__SSE2__)
+        } else if constexpr (std::is_same_v<V, float>) {
+            return _mm_cvtss_f32(_mm_and_ps(_mm_cmplt_ss(_mm_setzero_ps(), _mm_set_ss(z)), _mm_set_ss(d)));
+        } else if constexpr (std::is_same_v<V, double>) {
+            return _mm_cvtsd_f64(_mm_and_pd(_mm_cmplt_sd(_mm_setzero_pd(), _mm_set_sd(z)), _mm_set_sd(d)));
+#endif
+        }
+    }
+    return z > V{} ? d : V{};
+}
+
 // Public entry points: constexpr; <cmath> at run time unless CTNN_PORTABLE_MATH.
 
 /// e^x

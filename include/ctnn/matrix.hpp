@@ -73,10 +73,12 @@ CTNN_INLINE constexpr void map_into(matrix<T, R, C>& out, const matrix<T, R, C>&
     loop<unroll_elements<R * C>, R * C>([&](size_t i) CTNN_INLINE { out.elems[i] = f(a.elems[i]); });
 }
 
-/// out[i] = f(a[i], b[i]) over all elements
+/// out[i] = f(a[i], b[i]) over all elements; f takes two T or, at run time, two
+/// SIMD vectors of T (a generic lambda of +, -, *, /, comparisons and ?:), so
+/// the pass runs on explicit vectors of the products' width (map_n)
 template <class T, size_t R, size_t C, class F>
 CTNN_INLINE constexpr void zip_into(matrix<T, R, C>& out, const matrix<T, R, C>& a, const matrix<T, R, C>& b, F&& f) {
-    loop<unroll_elements<R * C>, R * C>([&](size_t i) CTNN_INLINE { out.elems[i] = f(a.elems[i], b.elems[i]); });
+    map_n<R * C>(out.elems, f, a.elems, b.elems);
 }
 
 // The product kernels (kernels.hpp) on matrices; shapes are already checked.
@@ -148,7 +150,7 @@ CTNN_INLINE constexpr auto operator+(const matrix<T, R, C>& a, const matrix<U, R
         return a;
     } else {
         matrix<T, R, C> out{};
-        detail::zip_into(out, a, b, [](T x, T y) CTNN_INLINE { return x + y; });
+        detail::zip_into(out, a, b, [](auto x, auto y) CTNN_INLINE { return x + y; });
         return out;
     }
 }
@@ -166,7 +168,7 @@ CTNN_INLINE constexpr auto operator-(const matrix<T, R, C>& a, const matrix<U, R
         return a;
     } else {
         matrix<T, R, C> out{};
-        detail::zip_into(out, a, b, [](T x, T y) CTNN_INLINE { return x - y; });
+        detail::zip_into(out, a, b, [](auto x, auto y) CTNN_INLINE { return x - y; });
         return out;
     }
 }
@@ -185,7 +187,7 @@ CTNN_INLINE constexpr auto hadamard(const matrix<T, R, C>& a, const matrix<U, R2
         return a;
     } else {
         matrix<T, R, C> out{};
-        detail::zip_into(out, a, b, [](T x, T y) CTNN_INLINE { return x * y; });
+        detail::zip_into(out, a, b, [](auto x, auto y) CTNN_INLINE { return x * y; });
         return out;
     }
 }
@@ -195,7 +197,7 @@ template <class T, size_t R, size_t C, class U, size_t R2, size_t C2>
 constexpr matrix<T, R, C>& operator+=(matrix<T, R, C>& a, const matrix<U, R2, C2>& b) noexcept {
     static_assert((R == R2 && C == C2) && std::is_same_v<T, U>,
                   "ctnn: a += b needs two matrices of the same shape and element type");
-    if constexpr (R == R2 && C == C2 && std::is_same_v<T, U>) detail::zip_into(a, a, b, [](T x, T y) CTNN_INLINE { return x + y; });
+    if constexpr (R == R2 && C == C2 && std::is_same_v<T, U>) detail::zip_into(a, a, b, [](auto x, auto y) CTNN_INLINE { return x + y; });
     return a;
 }
 
@@ -204,7 +206,7 @@ template <class T, size_t R, size_t C, class U, size_t R2, size_t C2>
 constexpr matrix<T, R, C>& operator-=(matrix<T, R, C>& a, const matrix<U, R2, C2>& b) noexcept {
     static_assert((R == R2 && C == C2) && std::is_same_v<T, U>,
                   "ctnn: a -= b needs two matrices of the same shape and element type");
-    if constexpr (R == R2 && C == C2 && std::is_same_v<T, U>) detail::zip_into(a, a, b, [](T x, T y) CTNN_INLINE { return x - y; });
+    if constexpr (R == R2 && C == C2 && std::is_same_v<T, U>) detail::zip_into(a, a, b, [](auto x, auto y) CTNN_INLINE { return x - y; });
     return a;
 }
 

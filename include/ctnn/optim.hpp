@@ -48,10 +48,10 @@ struct sgd {
                           "ctnn: opt.step(net, grads) needs gradients of this network's shape; pass what "
                           "net.backward(...) returned for this network");
         } else {
-            using T = typename Net::value_type;
-            const T rate = static_cast<T>(lr);
-            detail::for_each_parameter(net, g, [rate](auto& p, const auto& d) CTNN_INLINE {
-                ctnn::detail::zip_into(p, p, d, [rate](T w, T dw) CTNN_INLINE { return w - rate * dw; });
+            detail::for_each_parameter(net, g, [lr = lr](auto& p, const auto& d) CTNN_INLINE {
+                using T = std::remove_cvref_t<decltype(p.elems[0])>;
+                const T rate = static_cast<T>(lr);
+                ctnn::detail::zip_into(p, p, d, [rate](auto w, auto dw) CTNN_INLINE { return w - rate * dw; });
             });
         }
     }
