@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """check_loop_free.py - prove that the code in an object file has no loops.
 
-usage: check_loop_free.py OBJECT [--objdump PATH] [--expect FUNCTION]... [--strict]
+usage: check_loop_free.py OBJECT [--objdump PATH] [--expect FUNCTION]... [--strict] [--no-branches]
 
 Disassembles OBJECT with `objdump -d -r --no-show-raw-insn` and fails (exit 1) if
 
@@ -19,7 +19,9 @@ Disassembles OBJECT with `objdump -d -r --no-show-raw-insn` and fails (exit 1) i
     boost::hana function means a kernel was not inlined, and a call to
     memset/memcpy means a loop hidden in libc;
   * a function named with --expect is not in the object (so that an empty or
-    wrong object cannot pass).
+    wrong object cannot pass);
+  * with --no-branches, a function contains a conditional branch at all: its
+    time could then depend on the data (what a real-time caller must not see).
 
 It prints, per function, the instruction count, the jumps and the calls.
 Exit codes: 0 loop-free, 1 a rule is broken, 2 usage or tool error.
@@ -59,6 +61,7 @@ class Func:
         self.name, self.section, self.start = name, section, start
         self.insns = []
         self.forward, self.backward, self.cross, self.unknown, self.calls = [], [], [], [], []
+        self.branches = []  # conditional branches: (address, mnemonic)
 
 
 def parse(text):
@@ -180,6 +183,8 @@ def analyse(funcs, arch):
                 f.calls.append((i.addr, sym, ""))
                 succ[loc] = nxt
             else:
+                if k == "branch":
+                    f.branches.append((i.addr, i.mnem))
                 targets = []
                 if i.reloc:
                     t = reloc_target(i)
@@ -260,6 +265,7 @@ def main():
     ap.add_argument("--objdump", default="objdump")
     ap.add_argument("--expect", action="append", default=[], help="a function that must be in the object")
     ap.add_argument("--strict", action="store_true", help="fail on every backward jump, also on layout ones")
+    ap.add_argument("--no-branches", action="store_true", help="fail on every conditional branch")
     ap.add_argument("--show-disassembly", action="store_true", help="print the disassembly when a rule is broken")
     args = ap.parse_args()
 
@@ -304,6 +310,11 @@ def main():
             if args.strict or (f.section, addr) in on_cycle:
                 problems.append(f"backward jump {mnem} {addr:#x} -> {target:#x} in {short(dm(f.name), 70)}"
                                 + (" (a loop)" if (f.section, addr) in on_cycle else " (--strict)"))
+        for addr, mnem in f.branches:
+            print(f"    conditional branch at {addr:#x}: {mnem}")
+            if args.no_branches:
+                problems.append(f"conditional branch {mnem} at {addr:#x} in {short(dm(f.name), 70)} "
+                                f"(--no-branches: its time could depend on the data)")
         if cyc and not loops:
             problems.append(f"a cycle through {len(cyc)} instruction(s) of {short(dm(f.name), 70)} "
                             f"(entered by a jump from another section)")
@@ -335,7 +346,7 @@ def main():
             print(subprocess.run([args.objdump, "-d", "-r", "-C", "--no-show-raw-insn", args.object],
                                  capture_output=True, text=True).stdout)
         return 1
-    print("PASS: loop-free; no calls but " + ("libm / terminate handlers" if calls_seen else "none"))
+    print("PASS: loop-free" + (", branch-free" if args.no_branches else "") + "; no calls but " + ("libm / terminate handlers" if calls_seen else "none"))
     return 0
 
 
