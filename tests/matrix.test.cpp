@@ -25,6 +25,21 @@ TEST_CASE("matrix is a zero-initialised aggregate with static shape", "[matrix]"
     STATIC_REQUIRE(A(0, 1) == 2);
 }
 
+TEST_CASE("a matrix is aligned to CTNN_ALIGN_BYTES only when that adds no padding", "[matrix]") {
+    // never padded: exactly its elements, whatever its alignment
+    STATIC_REQUIRE(sizeof(matrix<float, 3, 1>) == 3 * sizeof(float));
+    STATIC_REQUIRE(sizeof(matrix<float, 3, 32>) == 96 * sizeof(float));
+    STATIC_REQUIRE(sizeof(matrix<double, 1, 5>) == 5 * sizeof(double));
+    STATIC_REQUIRE(alignof(matrix<float, 3, 1>) == alignof(float));
+    STATIC_REQUIRE(alignof(matrix<double, 1, 5>) == alignof(double));
+    constexpr size_t want = CTNN_ALIGN_BYTES > alignof(float) ? CTNN_ALIGN_BYTES : alignof(float);
+    STATIC_REQUIRE(alignof(matrix<float, 2, 32>) == want);  // 256 bytes
+    STATIC_REQUIRE(alignof(matrix<float, 16, 16>) == want);
+#if defined(__x86_64__)
+    STATIC_REQUIRE(CTNN_ALIGN_BYTES == 32);  // the same on every -march: one layout per architecture
+#endif
+}
+
 TEST_CASE("product", "[matrix]") {
     constexpr auto C = A * B;  // [1+3, 2+3; 4+6, 5+6]
     STATIC_REQUIRE(std::is_same_v<std::remove_const_t<decltype(C)>, matrix<double, 2, 2>>);

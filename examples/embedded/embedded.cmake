@@ -46,7 +46,9 @@ add_custom_command(OUTPUT "${ctnn_emb_gen}/moons_net.hpp"
                    COMMENT "Training the seed network on the host and exporting it as a constexpr header")
 add_custom_target(ctnn_moons_header ALL DEPENDS "${ctnn_emb_gen}/moons_net.hpp")
 
-# Host twins: the firmwares' sources built for the host, with the same math settings.
+# Host twins: the firmwares' sources built for the host, with the same math
+# settings and the same layouts (no SIMD alignment: the RAM figures they print
+# must be the microcontroller's).
 add_executable(train_xor_host "${ctnn_emb_src}/train_xor.cpp")
 add_executable(infer_moons_host "${ctnn_emb_src}/infer_moons.cpp" "${ctnn_emb_gen}/moons_net.hpp")
 add_executable(infer_moons_exit_host "${ctnn_emb_src}/infer_moons.cpp" "${ctnn_emb_gen}/moons_net.hpp")
@@ -55,6 +57,7 @@ target_compile_definitions(infer_moons_exit_host PRIVATE CTNN_FW_PRINTF=0)
 foreach(t train_xor_host infer_moons_host infer_moons_exit_host)
     target_link_libraries(${t} PRIVATE ctnn::ctnn ctnn_strict)
     target_include_directories(${t} PRIVATE "${ctnn_emb_src}" "${ctnn_emb_gen}")
+    target_compile_definitions(${t} PRIVATE CTNN_ALIGN_BYTES=0)
 endforeach()
 target_compile_options(infer_moons_host PRIVATE -ffp-contract=off)
 target_compile_options(infer_moons_exit_host PRIVATE -ffp-contract=off)

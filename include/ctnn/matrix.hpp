@@ -15,10 +15,21 @@
 
 namespace ctnn {
 
+namespace detail {
+/// CTNN_ALIGN_BYTES for a matrix of N elements of T whose bytes are a multiple
+/// of it, else T's own alignment: a matrix is never padded
+template <class T, size_t N>
+inline constexpr size_t matrix_alignment =
+    CTNN_ALIGN_BYTES > alignof(T) && N * sizeof(T) % (CTNN_ALIGN_BYTES > 0 ? CTNN_ALIGN_BYTES : 1) == 0
+        ? CTNN_ALIGN_BYTES
+        : alignof(T);
+} // namespace detail
+
 /// A Rows x Cols matrix of T stored row-major, zero-initialised; an aggregate
-/// usable in constant expressions. In networks, columns are samples.
+/// usable in constant expressions. In networks, columns are samples. Exactly
+/// Rows * Cols elements; aligned to CTNN_ALIGN_BYTES when that adds no padding.
 template <class T, size_t Rows, size_t Cols>
-struct matrix {
+struct alignas(detail::matrix_alignment<T, Rows * Cols>) matrix {
     // A matrix of ints would silently truncate every gradient.
     static_assert(std::is_floating_point_v<T>, "ctnn: matrix elements must be float or double");
     static_assert(Rows > 0 && Cols > 0, "ctnn: a matrix needs at least one row and one column");
