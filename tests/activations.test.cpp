@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include <ctnn/activations.hpp>
 
@@ -153,4 +154,51 @@ TEST_CASE("activations give the same bits at run time as in constant evaluation,
     check_run_time_bits_all_shapes<act::relu>();
     check_run_time_bits_all_shapes<act::leaky_relu>();
     check_run_time_bits_all_shapes<act::softmax>();
+}
+
+namespace {
+/// relu::backward at run time (scalars, vectors, tails) against constant
+/// evaluation, bit for bit: dA where z > 0 and +0 elsewhere, also for z = ±0,
+/// NaN z, and a negative, -0 or infinite dA
+template <class T, std::size_t R, std::size_t C>
+void check_relu_backward_bits() {
+    constexpr auto zs = [] {
+        matrix<T, R, C> z{};
+        for (std::size_t i = 0; i < R * C; ++i) z.elems[i] = T(i % 3 == 0 ? -1 : 1) * T(i + 1) / T(4);
+        z.elems[0] = T(0);
+        if constexpr (R * C > 2) z.elems[1] = -T(0);
+        if constexpr (R * C > 3) z.elems[2] = std::numeric_limits<T>::quiet_NaN();
+        return z;
+    }();
+    constexpr auto das = [] {
+        matrix<T, R, C> d{};
+        for (std::size_t i = 0; i < R * C; ++i) d.elems[i] = T(i % 2 == 0 ? -1 : 1) * T(i + 2) / T(8);
+        if constexpr (R * C > 4) d.elems[4] = -T(0);
+        if constexpr (R * C > 5) d.elems[5] = std::numeric_limits<T>::infinity();
+        return d;
+    }();
+    constexpr auto expected = act::relu::backward(zs, zs, das);
+    matrix<T, R, C> z{}, d{};
+    for (std::size_t i = 0; i < R * C; ++i) {
+        volatile T zv = zs.elems[i], dv = das.elems[i];  // not constant-folded
+        z.elems[i] = zv;
+        d.elems[i] = dv;
+    }
+    const auto got = act::relu::backward(z, z, d);
+    for (std::size_t i = 0; i < R * C; ++i) {
+        INFO("relu backward " << R << "x" << C << " element " << i << " z = " << zs.elems[i] << " dA = " << das.elems[i]);
+        CHECK(std::memcmp(&got.elems[i], &expected.elems[i], sizeof(T)) == 0);
+        const bool pass = zs.elems[i] > T(0);
+        CHECK(std::memcmp(&got.elems[i], pass ? &das.elems[i] : &zs.elems[0], sizeof(T)) == 0);  // dA or +0
+    }
+}
+} // namespace
+
+TEST_CASE("relu's backward step selects dA where z > 0, else +0, with the same bits at run time", "[activations]") {
+    check_relu_backward_bits<float, 1, 1>();
+    check_relu_backward_bits<float, 1, 3>();
+    check_relu_backward_bits<float, 4, 4>();
+    check_relu_backward_bits<float, 3, 13>();
+    check_relu_backward_bits<double, 1, 3>();
+    check_relu_backward_bits<double, 5, 11>();
 }
