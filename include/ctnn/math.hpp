@@ -359,7 +359,7 @@ namespace detail {
 /// GCC widens a scalar to a vector for an SSE intrinsic by zeroing the other
 /// lanes (a vinsertps or movss per value, on the critical path; written out,
 /// single-sample predict of the seed network took 6.9 ns instead of 8.0);
-/// these instructions never read the other lanes. (Clang emits them alone.)
+/// these instructions never use the other lanes. (Clang emits them alone.)
 template <class T>
 CTNN_INLINE inline T max0_sse(T z) noexcept {
     T r;
