@@ -101,11 +101,7 @@ struct dense_layer {
     CTNN_INLINE static constexpr void parameter_gradients(const matrix<T, Out, M>& dz, const matrix<T, In, M>& a_prev,
                                                           gradients_type& g, T inv_m) noexcept {
         detail::gemm_nt(g.dW, dz, a_prev, inv_m);
-        if constexpr (M >= detail::dot_min_k) {
-            detail::row_sums<Out, M>(g.db.elems, dz.elems, inv_m);  // sum_columns(dz) * inv_m, in one pass
-        } else {
-            g.db = sum_columns(dz) * inv_m;
-        }
+        detail::row_sums<Out, M>(g.db.elems, dz.elems, inv_m);  // sum_columns(dz) * inv_m, in one pass
     }
 
     /// dA_prev = Wᵀ·dZ

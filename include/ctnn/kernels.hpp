@@ -114,14 +114,20 @@ CTNN_INLINE constexpr void broadcast_plain(T* out, Start start, GetA get_a, cons
     });
 }
 
-/// out[i*Ld] += Σ_k a[i*K + k] * x[k] in the dot form's order (K >= dot_min_k)
-template <size_t R, size_t K, size_t Ld = 1, class T>
+/// Σ_k term(k), k < K, in the dot form's order: 8 partial sums by k mod 8, then dot_tree
+template <size_t K, bool U, class T, class Term>
+CTNN_INLINE constexpr T dot_sum_plain(Term term) noexcept {
+    T s[dot_lanes]{};
+    loop<U, K>([&](size_t k) CTNN_INLINE { s[k % dot_lanes] += term(k); });
+    return dot_tree(s);
+}
+
+/// out[i] += Σ_k a[i*K + k] * x[k] in the dot form's order (K >= dot_min_k)
+template <size_t R, size_t K, class T>
 CTNN_INLINE constexpr void dot_plain(T* out, const T* a, const T* x) noexcept {
     constexpr bool u = unroll<R * K>;
     loop<u, R>([&](size_t i) CTNN_INLINE {
-        T s[dot_lanes]{};
-        loop<u, K>([&](size_t k) CTNN_INLINE { s[k % dot_lanes] += a[i * K + k] * x[k]; });
-        out[i * Ld] += dot_tree(s);
+        out[i] += dot_sum_plain<K, u, T>([&](size_t k) CTNN_INLINE { return a[i * K + k] * x[k]; });
     });
 }
 
@@ -338,8 +344,8 @@ CTNN_INLINE inline void dot_partial(V8& v, const T* a, const T* b, const T* b_ta
     }
 }
 
-/// out[i*Ld] += Σ_k a[i*K + k] * x[k] for i < R, in the dot form
-template <size_t R, size_t K, size_t Ld = 1, class T>
+/// out[i] += Σ_k a[i*K + k] * x[k] for i < R, in the dot form
+template <size_t R, size_t K, class T>
 CTNN_INLINE inline void dot_simd(T* out, const T* a, const T* x) noexcept {
     using V8 = typename simd<T>::vec8;
     T xs[dot_lanes]{};  // x's tail, zero-padded to a vector
@@ -349,7 +355,7 @@ CTNN_INLINE inline void dot_simd(T* out, const T* a, const T* x) noexcept {
         [&](size_t i, V8& v) CTNN_INLINE { dot_partial<K, U, true>(v, a + i * K, x, xs); },
         [&](size_t first, auto rows, const V8& sums) CTNN_INLINE {
             constexpr size_t n = decltype(rows)::value;
-            if constexpr (n == 8 && Ld == 1) {
+            if constexpr (n == 8) {
                 V8 o;
                 load(o, out + first);
                 o += sums;
@@ -357,7 +363,7 @@ CTNN_INLINE inline void dot_simd(T* out, const T* a, const T* x) noexcept {
             } else {
                 T f[8];
                 store(f, sums);
-                repeat<n>([&](size_t r) CTNN_INLINE { out[(first + r) * Ld] += f[r]; });
+                repeat<n>([&](size_t r) CTNN_INLINE { out[first + r] += f[r]; });
             }
         });
 }
@@ -453,21 +459,30 @@ CTNN_INLINE constexpr void map_n(T* out, F f, const In*... in) noexcept {
 // ---------------------------------------------------------------------------
 // The three products of back propagation.
 
-/// out[i*Ld] += Σ_k a[i*K + k] * x[k], i < R, in the dot form (K >= dot_min_k)
-template <size_t R, size_t K, size_t Ld = 1, class T>
+/// out[i] += Σ_k a[i*K + k] * x[k], i < R, in the dot form (K >= dot_min_k)
+template <size_t R, size_t K, class T>
 CTNN_INLINE constexpr void dot_acc(T* out, const T* a, const T* x) noexcept {
 #if CTNN_HAS_SIMD_KERNELS
-    if (!std::is_constant_evaluated()) return dot_simd<R, K, Ld>(out, a, x);
+    if (!std::is_constant_evaluated()) return dot_simd<R, K>(out, a, x);
 #endif
-    dot_plain<R, K, Ld>(out, a, x);
+    dot_plain<R, K>(out, a, x);
 }
 
-/// out[i] = scale * Σ_k a[i*K + k] in the dot form's order (K >= dot_min_k):
-/// db = (1/m)·Σ_columns dZ. One tree per row at run time (cheaper to compile
-/// than dot_groups' 8-row trees, and db is a small part of a training step)
+/// out[i] = scale * Σ_k a[i*K + k] (sum_columns, and db = (1/m)·Σ_columns dZ):
+/// rows of 8 or more in the dot form's order, with one tree per row at run
+/// time (cheaper to compile than dot_groups' 8-row trees, and db is a small
+/// part of a training step); shorter rows as one chain
 template <size_t R, size_t K, class T>
 CTNN_INLINE constexpr void row_sums(T* out, const T* a, T scale = T(1)) noexcept {
     constexpr bool u = unroll<R * K>;
+    if constexpr (K < dot_min_k) {
+        loop<u, R>([&](size_t i) CTNN_INLINE {
+            T s{};
+            loop<u, K>([&](size_t k) CTNN_INLINE { s += a[i * K + k]; });
+            out[i] = s * scale;
+        });
+        return;
+    }
 #if CTNN_HAS_SIMD_KERNELS
     if (!std::is_constant_evaluated()) {
         using V8 = typename simd<T>::vec8;
@@ -480,9 +495,7 @@ CTNN_INLINE constexpr void row_sums(T* out, const T* a, T scale = T(1)) noexcept
     }
 #endif
     loop<u, R>([&](size_t i) CTNN_INLINE {
-        T s[dot_lanes]{};
-        loop<u, K>([&](size_t k) CTNN_INLINE { s[k % dot_lanes] += a[i * K + k]; });
-        out[i] = dot_tree(s) * scale;
+        out[i] = dot_sum_plain<K, u, T>([&](size_t k) CTNN_INLINE { return a[i * K + k]; }) * scale;
     });
 }
 
@@ -543,9 +556,8 @@ CTNN_INLINE constexpr void gemm_nt_scaled(T* out, const T* a, const T* b, T scal
 #endif
         constexpr bool u = unroll<R * K * C>;
         loop<u, R * C>([&](size_t p) CTNN_INLINE {
-            T s[dot_lanes]{};
-            loop<u, K>([&](size_t k) CTNN_INLINE { s[k % dot_lanes] += a[p / C * K + k] * b[p % C * K + k]; });
-            out[p] = dot_tree(s) * scale;
+            out[p] = dot_sum_plain<K, u, T>([&](size_t k) CTNN_INLINE { return a[p / C * K + k] * b[p % C * K + k]; }) *
+                     scale;
         });
         return;
     }

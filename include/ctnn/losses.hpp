@@ -51,7 +51,7 @@ struct mse {
         static_assert(detail::same_shape<matrix<T, R, C>, matrix<U, R2, C2>>,
                       "ctnn: loss.value(A, Y) needs A and Y of one shape and type: outputs x batch");
         if constexpr (!detail::same_shape<matrix<T, R, C>, matrix<U, R2, C2>>) return T{};
-        else return detail::batch_mean(a, y, [](auto av, auto yv) { return T(0.5) * (av - yv) * (av - yv); });
+        else return detail::batch_mean(a, y, [](T av, T yv) { return T(0.5) * (av - yv) * (av - yv); });
     }
 
     /// ∂(per-sample loss)/∂A
@@ -79,7 +79,7 @@ struct binary_cross_entropy {
         static_assert(detail::same_shape<matrix<T, R, C>, matrix<U, R2, C2>>,
                       "ctnn: loss.value(A, Y) needs A and Y of one shape and type: outputs x batch");
         if constexpr (!detail::same_shape<matrix<T, R, C>, matrix<U, R2, C2>>) return T{};
-        else return detail::batch_mean(a, y, [](auto av, auto yv) {
+        else return detail::batch_mean(a, y, [](T av, T yv) {
             return -(yv * detail::clamped_log(av) + (T(1) - yv) * detail::clamped_log(T(1) - av));
         });
     }
@@ -111,7 +111,7 @@ struct cross_entropy {
         static_assert(detail::same_shape<matrix<T, R, C>, matrix<U, R2, C2>>,
                       "ctnn: loss.value(A, Y) needs A and Y of one shape and type: outputs x batch");
         if constexpr (!detail::same_shape<matrix<T, R, C>, matrix<U, R2, C2>>) return T{};
-        else return detail::batch_mean(a, y, [](auto av, auto yv) { return yv != T(0) ? -yv * detail::clamped_log(av) : T(0); });
+        else return detail::batch_mean(a, y, [](T av, T yv) { return yv != T(0) ? -yv * detail::clamped_log(av) : T(0); });
     }
 
     /// ∂(per-sample loss)/∂A = −y / a; not used by backward, which fuses

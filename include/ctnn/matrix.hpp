@@ -266,17 +266,9 @@ CTNN_INLINE constexpr matrix<T, R, C> operator-(const matrix<T, R, C>& a) noexce
 template <class T, size_t R, size_t C>
 CTNN_INLINE constexpr matrix<T, R, 1> sum_columns(const matrix<T, R, C>& a) noexcept {
     matrix<T, R, 1> out{};
-    if constexpr (C >= detail::dot_min_k) {
-        // a long row in the dot form (8 partial sums and a fixed tree), not one
-        // chain of C dependent additions
-        detail::row_sums<R, C>(out.elems, a.elems);
-    } else {
-        detail::loop<detail::unroll_elements<R * C>, R>([&](size_t i) CTNN_INLINE {
-            T s{};
-            detail::loop<detail::unroll_elements<R * C>, C>([&](size_t j) CTNN_INLINE { s += a(i, j); });
-            out(i, 0) = s;
-        });
-    }
+    // rows of 8 or more in the dot form (8 partial sums and a fixed tree), not
+    // one chain of C dependent additions
+    detail::row_sums<R, C>(out.elems, a.elems);
     return out;
 }
 
