@@ -19,6 +19,16 @@ namespace ctnn {
 
 namespace detail {
 
+/// Tells the compiler that obj may have changed here, so that what follows
+/// reads it from memory (config.hpp: CTNN_REREAD_CACHE_BYTES). It emits no
+/// instruction and writes nothing.
+template <class O>
+CTNN_INLINE inline void reread([[maybe_unused]] const O& obj) noexcept {
+#if defined(__GNUC__)
+    __asm__ volatile("" : "+m"(const_cast<O&>(obj)));
+#endif
+}
+
 template <class L> inline constexpr bool is_input = false;
 template <size_t N> inline constexpr bool is_input<input<N>> = true;
 template <class L> inline constexpr bool is_dense = false;
@@ -238,7 +248,7 @@ public:
     template <class U, size_t Rows, size_t M>
     CTNN_INLINE constexpr auto forward(const matrix<U, Rows, M>& x) const noexcept {
         cache_type<M> c{};  // the one return below lets the compiler build it in the caller's storage
-        forward_into(x, c);
+        forward_impl(x, c);
         return c;
     }
 
@@ -247,6 +257,14 @@ public:
     /// zeroed or copied, and no stack space grows with the batch.
     template <class U, size_t Rows, size_t M, class Cache>
     CTNN_INLINE constexpr void forward_into(const matrix<U, Rows, M>& x, Cache& c) const noexcept {
+        forward_impl(x, c);
+        if constexpr (CTNN_REREAD_CACHE_BYTES >= 0 && sizeof(Cache) > size_t(CTNN_REREAD_CACHE_BYTES))
+            if (!std::is_constant_evaluated()) detail::reread(c);
+    }
+
+private:
+    template <class U, size_t Rows, size_t M, class Cache>
+    CTNN_INLINE constexpr void forward_impl(const matrix<U, Rows, M>& x, Cache& c) const noexcept {
         if constexpr (!detail::network_ok<T, Input, Layers...>) {
             // the network's own check has reported the mistake
         } else if constexpr (Rows != input_width) {
@@ -266,6 +284,7 @@ public:
         }
     }
 
+public:
     /// Inference only: the output for a batch of M samples, keeping no cache.
     template <class U, size_t Rows, size_t M>
     CTNN_INLINE constexpr auto predict(const matrix<U, Rows, M>& x) const noexcept {
