@@ -382,18 +382,24 @@ private:
         }
     }
 
-    /// layer I's parameter gradients from its dZ, then dZ of layer I-1:
+    /// layer I's parameter gradients from its dZ, and dZ of layer I-1:
     /// dA_prev = Wᵀ·dZ, dZ_prev = dA_prev ⊙ g'(Z_prev). The input gets no dA.
     template <size_t I, size_t M>
     CTNN_INLINE constexpr void backprop(const cache_type<M>& c, const matrix<T, types::widths[I + 1], M>& dz,
                             gradients_type& g, T inv_m) const noexcept {
         using layer_t = layer_type<I>;
-        layer_t::parameter_gradients(dz, c.template input_of<I>(), boost::hana::at_c<I>(g.layers), inv_m);
         if constexpr (I > 0) {
+            // dZ of the layer below first: it starts the chain the rest of the
+            // step waits on (down to dW of the first layer, which the next
+            // step's forward pass needs first), so it should not queue behind
+            // this layer's dW and db, which nothing in the backward pass needs
             const auto& prev = boost::hana::at_c<I - 1>(c.layers);
             using prev_act = typename layer_type<I - 1>::activation;
-            backprop<I - 1>(c, prev_act::backward(prev.Z, prev.A, boost::hana::at_c<I>(layers).input_gradient(dz)), g,
-                            inv_m);
+            const auto dz_prev = prev_act::backward(prev.Z, prev.A, boost::hana::at_c<I>(layers).input_gradient(dz));
+            layer_t::parameter_gradients(dz, c.template input_of<I>(), boost::hana::at_c<I>(g.layers), inv_m);
+            backprop<I - 1>(c, dz_prev, g, inv_m);
+        } else {
+            layer_t::parameter_gradients(dz, c.template input_of<I>(), boost::hana::at_c<I>(g.layers), inv_m);
         }
     }
 };
