@@ -55,11 +55,12 @@ namespace detail {
 // compiler vectorises what it can, as it would for any runtime-shaped code.
 
 /// ctnn's "dot form" of Σ_k a[k]·x[k] (K >= 8): 8 partial sums by k mod 8,
-/// added as ((s0+s4)+(s2+s6)) + ((s1+s5)+(s3+s7))
+/// each starting at its first term, added as ((s0+s4)+(s2+s6)) + ((s1+s5)+(s3+s7))
 /// (blocks of 8, which the compiler vectorises, then the tail)
 inline float dot(const float* a, const float* x, size_t K) {
-    float s[8]{};
-    size_t k = 0;
+    float s[8];
+    for (size_t l = 0; l < 8; ++l) s[l] = a[l] * x[l];
+    size_t k = 8;
     for (; k + 8 <= K; k += 8)
         for (size_t l = 0; l < 8; ++l) s[l] += a[k + l] * x[k + l];
     for (size_t l = 0; k + l < K; ++l) s[l] += a[k + l] * x[k + l];
@@ -67,8 +68,9 @@ inline float dot(const float* a, const float* x, size_t K) {
 }
 /// the dot form of a row sum (ctnn: sum_columns with 8 columns or more)
 inline float row_sum(const float* a, size_t K) {
-    float s[8]{};
-    size_t k = 0;
+    float s[8];
+    for (size_t l = 0; l < 8; ++l) s[l] = a[l];
+    size_t k = 8;
     for (; k + 8 <= K; k += 8)
         for (size_t l = 0; l < 8; ++l) s[l] += a[k + l];
     for (size_t l = 0; k + l < K; ++l) s[l] += a[k + l];
@@ -89,10 +91,12 @@ inline void gemm_nn_acc(float* out, const float* a, const float* b, size_t R, si
         }
 }
 
-/// out (R x C) = aᵀ * b with a (K x R), b (K x C): dA_prev = Wᵀ·dZ
+/// out (R x C) = aᵀ * b with a (K x R), b (K x C): dA_prev = Wᵀ·dZ; each sum
+/// starts at its first product
 inline void gemm_tn(float* out, const float* a, const float* b, size_t R, size_t K, size_t C) {
-    for (size_t i = 0; i < R * C; ++i) out[i] = 0.0f;
-    for (size_t k = 0; k < K; ++k)
+    for (size_t i = 0; i < R; ++i)
+        for (size_t j = 0; j < C; ++j) out[i * C + j] = a[i] * b[j];
+    for (size_t k = 1; k < K; ++k)
         for (size_t i = 0; i < R; ++i) {
             const float aki = a[k * R + i];
             for (size_t j = 0; j < C; ++j) out[i * C + j] += aki * b[k * C + j];
@@ -108,8 +112,8 @@ inline void gemm_nt_scaled(float* out, const float* a, const float* b, size_t R,
     }
     for (size_t i = 0; i < R; ++i)
         for (size_t j = 0; j < C; ++j) {
-            float s = 0.0f;
-            for (size_t k = 0; k < K; ++k) s += a[i * K + k] * b[j * K + k];
+            float s = a[i * K] * b[j * K];
+            for (size_t k = 1; k < K; ++k) s += a[i * K + k] * b[j * K + k];
             out[i * C + j] = s * scale;
         }
 }
@@ -296,11 +300,12 @@ public:
             detail::fit(g.db[l], ly.out);
             detail::gemm_nt_scaled(g.dW[l].data(), d, a_prev, ly.out, m, ly.in, inv_m);
             for (size_t i = 0; i < ly.out; ++i) {
-                float s = 0.0f;
+                float s;
                 if (m >= 8) {
                     s = detail::row_sum(d + i * m, m);  // the dot form, as ctnn
                 } else {
-                    for (size_t j = 0; j < m; ++j) s += d[i * m + j];
+                    s = d[i * m];  // as ctnn: from the first term
+                    for (size_t j = 1; j < m; ++j) s += d[i * m + j];
                 }
                 g.db[l][i] = s * inv_m;
             }

@@ -11,12 +11,15 @@
 //
 // The orders:
 // - "broadcast" form, out(i, :) += a(i, k) * b(k, :) for k = 0, 1, ...: every
-//   output element is its start value plus the products in increasing k.
+//   output element is its start value plus the products in increasing k; a
+//   sum with no start value (from_zero) starts at its first product, not at
+//   0 + it (no extra add, and a sum of -0 products stays -0).
 //   Used for W·A (batch > 1), Wᵀ·dZ, and for dZ·A_prevᵀ after a transposition
 //   of A_prev in small slices (so dW also sums over the batch in sample order).
 // - "dot" form for a single column, out(i) = start + Σ_k a(i, k) b(k) with
-//   K >= 8: the products go to 8 partial sums by k mod 8 (each in increasing
-//   k), which are then added as ((s0+s4)+(s2+s6)) + ((s1+s5)+(s3+s7)). This is
+//   K >= 8: the products go to 8 partial sums by k mod 8 (each starting at its
+//   first product, in increasing k), which are then added as
+//   ((s0+s4)+(s2+s6)) + ((s1+s5)+(s3+s7)). This is
 //   what makes single-sample predict vectorise with a row-major W. The same
 //   form computes dW of a layer with fewer than 8 inputs over a batch of 8 or
 //   more, each dW(i, j) = (1/m)·tree over two contiguous rows, and db.
@@ -77,17 +80,14 @@ CTNN_INLINE constexpr T dot_tree(const T* s) noexcept {
 }
 
 /// Where the broadcast form's sums start: at the values already in out
-/// (from_out), at zero, or at one value per row (from_rows: Z = W·A + b).
+/// (from_out), at their first product (from_zero: a plain sum), or at one
+/// value per row (from_rows: Z = W·A + b).
 struct from_out {};
 struct from_zero {};
 template <class T>
 struct from_rows {
     const T* v;
 };
-template <class T>
-CTNN_INLINE constexpr T row_start(from_zero, size_t) noexcept {
-    return T{};
-}
 template <class T>
 CTNN_INLINE constexpr T row_start(from_rows<T> s, size_t i) noexcept {
     return s.v[i];
@@ -101,13 +101,19 @@ CTNN_INLINE constexpr T row_start(from_rows<T> s, size_t i) noexcept {
 template <size_t R, size_t K, size_t C, size_t LdB, class T, class Start, class GetA>
 CTNN_INLINE constexpr void broadcast_plain(T* out, Start start, GetA get_a, const T* b) noexcept {
     constexpr bool u = unroll<R * K * C>;
-    if constexpr (!std::is_same_v<Start, from_out>) {
+    constexpr bool zero = std::is_same_v<Start, from_zero>;  // a sum from zero starts at its first product
+    if constexpr (!zero && !std::is_same_v<Start, from_out>) {
         loop<unroll_elements<R * C>, R>([&](size_t i) CTNN_INLINE {
             loop<unroll_elements<R * C>, C>([&](size_t j) CTNN_INLINE { out[i * C + j] = row_start<T>(start, i); });
         });
     }
     loop<u, R>([&](size_t i) CTNN_INLINE {
-        loop<u, K>([&](size_t k) CTNN_INLINE {
+        if constexpr (zero) {
+            const T ai0 = get_a(i, 0);
+            loop<u, C>([&](size_t j) CTNN_INLINE { out[i * C + j] = ai0 * b[j]; });
+        }
+        loop<u, K - zero>([&](size_t kk) CTNN_INLINE {
+            const size_t k = kk + zero;
             const T aik = get_a(i, k);
             loop<u, C>([&](size_t j) CTNN_INLINE { out[i * C + j] += aik * b[k * LdB + j]; });
         });
@@ -117,8 +123,10 @@ CTNN_INLINE constexpr void broadcast_plain(T* out, Start start, GetA get_a, cons
 /// Σ_k term(k), k < K, in the dot form's order: 8 partial sums by k mod 8, then dot_tree
 template <size_t K, bool U, class T, class Term>
 CTNN_INLINE constexpr T dot_sum_plain(Term term) noexcept {
+    static_assert(K >= dot_min_k);
     T s[dot_lanes]{};
-    loop<U, K>([&](size_t k) CTNN_INLINE { s[k % dot_lanes] += term(k); });
+    repeat<dot_lanes>([&](size_t k) CTNN_INLINE { s[k] = term(k); });  // each partial sum starts at its first term
+    loop<U, K - dot_lanes>([&](size_t k) CTNN_INLINE { s[k % dot_lanes] += term(k + dot_lanes); });
     return dot_tree(s);
 }
 
@@ -165,17 +173,28 @@ template <bool U, size_t RB, size_t NV, size_t K, size_t LdO, size_t LdB, class 
 CTNN_INLINE inline void broadcast_tile(T* out, size_t i0, size_t j0, Start start, GetA get_a, const T* b) noexcept {
     using V = typename simd<T>::vec;
     constexpr size_t W = simd<T>::width;
+    constexpr bool zero = std::is_same_v<Start, from_zero>;  // a sum from zero starts at its first product
     V acc[RB][NV];
-    repeat<RB>([&](size_t r) CTNN_INLINE {
-        repeat<NV>([&](size_t n) CTNN_INLINE {
-            if constexpr (std::is_same_v<Start, from_out>) {
-                load(acc[r][n], out + (i0 + r) * LdO + j0 + n * W);
-            } else {
-                acc[r][n] = row_start<T>(start, i0 + r) - V{};  // every lane the row's start (x - 0 is x, -0 too)
-            }
+    if constexpr (zero) {
+        V bv[NV];
+        repeat<NV>([&](size_t n) CTNN_INLINE { load(bv[n], b + j0 + n * W); });
+        repeat<RB>([&](size_t r) CTNN_INLINE {
+            const T s = get_a(i0 + r, 0);
+            repeat<NV>([&](size_t n) CTNN_INLINE { acc[r][n] = s * bv[n]; });
         });
-    });
-    loop<U, K>([&](size_t k) CTNN_INLINE {
+    } else {
+        repeat<RB>([&](size_t r) CTNN_INLINE {
+            repeat<NV>([&](size_t n) CTNN_INLINE {
+                if constexpr (std::is_same_v<Start, from_out>) {
+                    load(acc[r][n], out + (i0 + r) * LdO + j0 + n * W);
+                } else {
+                    acc[r][n] = row_start<T>(start, i0 + r) - V{};  // every lane the row's start (x - 0 is x, -0 too)
+                }
+            });
+        });
+    }
+    loop<U, K - zero>([&](size_t kk) CTNN_INLINE {
+        const size_t k = kk + zero;
         V bv[NV];
         repeat<NV>([&](size_t n) CTNN_INLINE { load(bv[n], b + k * LdB + j0 + n * W); });
         repeat<RB>([&](size_t r) CTNN_INLINE {
@@ -207,13 +226,19 @@ CTNN_INLINE inline void broadcast_rows(T* out, size_t i0, Start start, GetA get_
             T* o = out + (i0 + r) * LdO;
             loop<U, C - j0>([&](size_t jj) CTNN_INLINE {
                 const size_t j = j0 + jj;
+                constexpr bool zero = std::is_same_v<Start, from_zero>;
                 T s;
-                if constexpr (std::is_same_v<Start, from_out>) {
+                if constexpr (zero) {
+                    s = get_a(i0 + r, 0) * b[j];
+                } else if constexpr (std::is_same_v<Start, from_out>) {
                     s = o[j];
                 } else {
                     s = row_start<T>(start, i0 + r);
                 }
-                loop<U, K>([&](size_t k) CTNN_INLINE { s += get_a(i0 + r, k) * b[k * LdB + j]; });
+                loop<U, K - zero>([&](size_t kk) CTNN_INLINE {
+                    const size_t k = kk + zero;
+                    s += get_a(i0 + r, k) * b[k * LdB + j];
+                });
                 o[j] = s;
             });
         });
@@ -313,24 +338,33 @@ CTNN_INLINE inline void dot_groups(Partial&& partial, Finish&& finish) noexcept 
 /// the dot form; b_tail is b's last K % 8 elements, zero-padded to 8
 template <size_t K, bool U, bool Mul, class T, class V8>
 CTNN_INLINE inline void dot_partial(V8& v, const T* a, const T* b, const T* b_tail) noexcept {
+    static_assert(K >= dot_min_k);
     constexpr size_t chunks = K / dot_lanes;
     constexpr size_t tail = K % dot_lanes;
-    v = V8{};
-    loop<U, chunks>([&](size_t c) CTNN_INLINE {
+    // each partial sum starts at its first term (one expression per step, so
+    // that compilers which contract only within one fuse the multiply-adds)
+    load(v, a);
+    if constexpr (Mul) {
+        V8 bv;
+        load(bv, b);
+        v *= bv;
+    }
+    loop<U, chunks - 1>([&](size_t c) CTNN_INLINE {
         V8 av;
-        load(av, a + c * dot_lanes);
+        load(av, a + (c + 1) * dot_lanes);
         if constexpr (Mul) {
             V8 bv;
-            load(bv, b + c * dot_lanes);
+            load(bv, b + (c + 1) * dot_lanes);
             v += av * bv;
         } else {
             v += av;
         }
     });
     if constexpr (tail > 0) {
-        // lanes past the tail add +0, which leaves a partial sum unchanged
-        // (none is ever -0: each starts at +0)
-        T as[dot_lanes]{};
+        // lanes past the tail add -0 (a's padding -0, times b's +0), which
+        // leaves every partial sum unchanged, -0 too
+        T as[dot_lanes];
+        repeat<dot_lanes>([&](size_t l) CTNN_INLINE { as[l] = -T(0); });
         repeat<tail>([&](size_t l) CTNN_INLINE { as[l] = a[chunks * dot_lanes + l]; });
         V8 av;
         load(av, as);
@@ -477,26 +511,26 @@ CTNN_INLINE constexpr void row_sums(T* out, const T* a, T scale = T(1)) noexcept
     constexpr bool u = unroll<R * K>;
     if constexpr (K < dot_min_k) {
         loop<u, R>([&](size_t i) CTNN_INLINE {
-            T s{};
-            loop<u, K>([&](size_t k) CTNN_INLINE { s += a[i * K + k]; });
+            T s = a[i * K];
+            loop<u, K - 1>([&](size_t k) CTNN_INLINE { s += a[i * K + k + 1]; });
             out[i] = s * scale;
         });
-        return;
-    }
+    } else {
 #if CTNN_HAS_SIMD_KERNELS
-    if (!std::is_constant_evaluated()) {
-        using V8 = typename simd<T>::vec8;
-        loop<u, R>([&](size_t i) CTNN_INLINE {
-            V8 acc;
-            dot_partial<K, u, false>(acc, a + i * K, a, a);
-            out[i] = dot_tree_vec<T>(acc) * scale;
-        });
-        return;
-    }
+        if (!std::is_constant_evaluated()) {
+            using V8 = typename simd<T>::vec8;
+            loop<u, R>([&](size_t i) CTNN_INLINE {
+                V8 acc;
+                dot_partial<K, u, false>(acc, a + i * K, a, a);
+                out[i] = dot_tree_vec<T>(acc) * scale;
+            });
+            return;
+        }
 #endif
-    loop<u, R>([&](size_t i) CTNN_INLINE {
-        out[i] = dot_sum_plain<K, u, T>([&](size_t k) CTNN_INLINE { return a[i * K + k]; }) * scale;
-    });
+        loop<u, R>([&](size_t i) CTNN_INLINE {
+            out[i] = dot_sum_plain<K, u, T>([&](size_t k) CTNN_INLINE { return a[i * K + k]; }) * scale;
+        });
+    }
 }
 
 /// out (R x C) = start + a (R x K) * b (K x C), start from_out (out +=) or
@@ -595,8 +629,8 @@ CTNN_INLINE constexpr void gemm_nt_scaled(T* out, const T* a, const T* b, T scal
     constexpr bool u = unroll<R * K * C>;
     loop<u, R>([&](size_t i) CTNN_INLINE {
         loop<u, C>([&](size_t j) CTNN_INLINE {
-            T s{};
-            loop<u, K>([&](size_t k) CTNN_INLINE { s += a[i * K + k] * b[j * K + k]; });
+            T s = a[i * K] * b[j * K];
+            loop<u, K - 1>([&](size_t k) CTNN_INLINE { s += a[i * K + k + 1] * b[j * K + k + 1]; });
             out[i * C + j] = s * scale;
         });
     });
