@@ -49,9 +49,21 @@ struct sgd {
                           "net.backward(...) returned for this network");
         } else {
             detail::for_each_parameter(net, g, [lr = lr](auto& p, const auto& d) CTNN_INLINE {
+                using P = std::remove_cvref_t<decltype(p)>;
                 using T = std::remove_cvref_t<decltype(p.elems[0])>;
                 const T rate = static_cast<T>(lr);
-                ctnn::detail::zip_into(p, p, d, [rate](auto w, auto dw) CTNN_INLINE { return w - rate * dw; });
+                if constexpr (P::size < 2 * CTNN_SIMD_BYTES / sizeof(T)) {
+                    // A matrix of less than two vectors goes element by element. The
+                    // backward pass has just stored its gradient, packed with its
+                    // neighbours' into vectors as the compiler chose; a vector load
+                    // that spans two of those stores waits for both to reach the
+                    // cache (a store-forwarding stall, on the critical path of a
+                    // single-sample step), while scalars come straight from the
+                    // stores or registers. Seed network, batch 1: 39.6 -> 37.4 ns.
+                    detail::each_element<P>([&](size_t i) CTNN_INLINE { p.elems[i] = p.elems[i] - rate * d.elems[i]; });
+                } else {
+                    ctnn::detail::zip_into(p, p, d, [rate](auto w, auto dw) CTNN_INLINE { return w - rate * dw; });
+                }
             });
         }
     }
