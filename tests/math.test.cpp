@@ -177,6 +177,39 @@ TEST_CASE("float exp and tanh give the same bits at compile time and at run time
     }
 }
 
+#if defined(__GNUC__) || defined(__clang__)
+// exp_f32 on a SIMD vector (what the activations run on batches) takes its
+// limits with float min, max and a select, where the scalar form works on
+// the bits: every lane must still give the scalar's bits, at every 2039th
+// float bit pattern (NaNs and infinities included; a NaN is any NaN).
+TEST_CASE("float exp on SIMD vectors gives the scalar's bits over the whole float range", "[math]") {
+    typedef float v4 __attribute__((vector_size(16)));
+    long mismatches = 0;
+    float first = 0;  // the first x that differs
+    for (std::uint64_t bits = 0; bits <= 0xffffffffu; bits += 4 * 2039) {
+        v4 x;
+        for (int l = 0; l < 4; ++l) x[l] = std::bit_cast<float>(static_cast<std::uint32_t>(bits + l * 2039));
+        const v4 y = cm::detail::exp_f32(x);
+        for (int l = 0; l < 4; ++l) {
+            const float want = cm::detail::exp_f32(float(x[l]));
+            const bool same = std::isnan(want) ? std::isnan(y[l])
+                                               : std::bit_cast<std::uint32_t>(float(y[l])) == std::bit_cast<std::uint32_t>(want);
+            if (!same && mismatches++ == 0) first = x[l];
+        }
+    }
+    INFO("first differing x = " << first << " (bits " << std::bit_cast<std::uint32_t>(first) << ")");
+    CHECK(mismatches == 0);
+    // the limits themselves
+    const float inf = std::numeric_limits<float>::infinity();
+    const v4 edges{88.72283172607422f, 88.72283935546875f, -104.0f, -103.0f};
+    const v4 got = cm::detail::exp_f32(edges);
+    CHECK(got[0] < inf);
+    CHECK(got[1] == inf);
+    CHECK(got[2] == 0.0f);
+    CHECK(got[3] == cm::detail::exp_f32(-103.0f));
+}
+#endif
+
 // The table-driven float exp that sigmoid uses for fewer than 8 elements
 // (activations.hpp, short_run): the same error bound, special values and
 // compile-time/run-time agreement as the polynomial one.
