@@ -23,9 +23,9 @@ namespace detail {
 /// reads it from memory (config.hpp: CTNN_REREAD_CACHE_BYTES). It emits no
 /// instruction and writes nothing.
 template <class O>
-CTNN_INLINE inline void reread([[maybe_unused]] const O& obj) noexcept {
+CTNN_INLINE inline void reread([[maybe_unused]] O& obj) noexcept {
 #if defined(__GNUC__)
-    __asm__ volatile("" : "+m"(const_cast<O&>(obj)));
+    __asm__ volatile("" : "+m"(obj));
 #endif
 }
 
