@@ -146,3 +146,53 @@ TEST_CASE("tiny products: straight-line vector code, run time == compile time", 
     check_shape<float, 16, 16, 1>();  // the dot form, unrolled
     check_shape<double, 2, 3, 6>();
 }
+
+namespace {
+/// every product a·b is -0 (a = -1, b = +0): a sum with no start value starts
+/// at its first product, so each sum below is -0, in constant evaluation and
+/// at run time alike (the dot form's tail pads with -0, which keeps it)
+template <std::size_t R, std::size_t K, std::size_t C>
+struct zero_sums {
+    matrix<float, R, C> tn{}, nt{};
+    matrix<float, R, 1> rows{};
+};
+template <std::size_t R, std::size_t K, std::size_t C>
+constexpr zero_sums<R, K, C> compute_zero_sums() {
+    matrix<float, K, R> at{};
+    matrix<float, R, K> a{};
+    for (auto& e : at.elems) e = -1.0f;
+    for (auto& e : a.elems) e = -1.0f;
+    const auto b = opaque(matrix<float, K, C>{});   // +0
+    const auto bt = opaque(matrix<float, C, K>{});  // +0
+    zero_sums<R, K, C> z{};
+    ctnn::detail::gemm_tn(z.tn, opaque(at), b);
+    ctnn::detail::gemm_nt(z.nt, opaque(a), bt, 0.5f);
+    matrix<float, R, K> negative_zeros{};
+    for (auto& e : negative_zeros.elems) e = -0.0f;
+    z.rows = ctnn::sum_columns(opaque(negative_zeros));
+    return z;
+}
+template <std::size_t R, std::size_t K, std::size_t C>
+void check_zero_sums() {
+    constexpr auto expected = compute_zero_sums<R, K, C>();
+    const auto got = compute_zero_sums<R, K, C>();
+    INFO("R=" << R << " K=" << K << " C=" << C);
+    for (std::size_t i = 0; i < R * C; ++i) {
+        CHECK(std::signbit(expected.tn.elems[i]));
+        CHECK(std::signbit(got.tn.elems[i]));
+        CHECK(std::signbit(expected.nt.elems[i]));
+        CHECK(std::signbit(got.nt.elems[i]));
+    }
+    for (std::size_t i = 0; i < R; ++i) {
+        CHECK(std::signbit(expected.rows.elems[i]));
+        CHECK(std::signbit(got.rows.elems[i]));
+    }
+}
+} // namespace
+
+TEST_CASE("a sum of -0 products is -0 on every path, run time == compile time", "[kernels]") {
+    check_zero_sums<3, 11, 3>();   // dot-form dW with a tail of 3, row sums with a tail
+    check_zero_sums<3, 32, 3>();   // the seed network at batch 32
+    check_zero_sums<7, 5, 33>();   // broadcast form: vectors and a scalar column; row sums under 8
+    check_zero_sums<5, 3, 130>();  // dW in transposed slices
+}
