@@ -55,22 +55,25 @@ namespace detail {
 // compiler vectorises what it can, as it would for any runtime-shaped code.
 
 /// ctnn's "dot form" of Σ_k a[k]·x[k] (K >= 8): 8 partial sums by k mod 8,
-/// each starting at its first term, added as ((s0+s4)+(s2+s6)) + ((s1+s5)+(s3+s7))
-/// (blocks of 8, which the compiler vectorises, then the tail)
+/// added as ((s0+s4)+(s2+s6)) + ((s1+s5)+(s3+s7))
+/// (blocks of 8, which the compiler vectorises, then the tail). The partial
+/// sums start at -0, the additive identity (x + -0 is x, -0 included), so each
+/// equals ctnn's, which starts at its first term; written this way the
+/// compiler vectorises the loop (with the first block peeled instead, the seed
+/// network's batch-32 step took 13 % longer).
 inline float dot(const float* a, const float* x, size_t K) {
-    float s[8];
-    for (size_t l = 0; l < 8; ++l) s[l] = a[l] * x[l];
-    size_t k = 8;
+    float s[8] = {-0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f};
+    size_t k = 0;
     for (; k + 8 <= K; k += 8)
         for (size_t l = 0; l < 8; ++l) s[l] += a[k + l] * x[k + l];
     for (size_t l = 0; k + l < K; ++l) s[l] += a[k + l] * x[k + l];
     return ((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7]));
 }
-/// the dot form of a row sum (ctnn: sum_columns with 8 columns or more)
+/// the dot form of a row sum (ctnn: sum_columns with 8 columns or more),
+/// from -0 as dot()
 inline float row_sum(const float* a, size_t K) {
-    float s[8];
-    for (size_t l = 0; l < 8; ++l) s[l] = a[l];
-    size_t k = 8;
+    float s[8] = {-0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f};
+    size_t k = 0;
     for (; k + 8 <= K; k += 8)
         for (size_t l = 0; l < 8; ++l) s[l] += a[k + l];
     for (size_t l = 0; k + l < K; ++l) s[l] += a[k + l];
