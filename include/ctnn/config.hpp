@@ -84,14 +84,15 @@
 
 /// forward_into() with a cache larger than this many bytes ends by telling the
 /// compiler that the cache may have changed, so that the backward pass reads it
-/// from memory. Otherwise GCC keeps the forward pass's results in registers for
-/// the backward pass and, with more of them than there are registers, spills
-/// most of them to the stack: the seed network's batch-32 training step (a
-/// 2 KiB cache) made 147 stack accesses and took 102 ns; reading the cache
-/// back, 17 and 87 ns (g++ 12, -O3 -march=native, Zen 4). A smaller cache (a
-/// single-sample step) fits in registers, and reloading it would only lengthen
-/// the step's dependency chain. The value form forward(X) is left alone: its
-/// cache is the caller's local, which need not be in memory at all. -1: never.
+/// from memory. Otherwise the compilers keep the forward pass's results in
+/// registers for the backward pass and, with more of them than there are
+/// registers, spill most of them to the stack: the seed network's batch-32
+/// training step (a 2 KiB cache) made 147 stack accesses and took 102 ns with
+/// g++ 12; reading the cache back, 17 and 87 ns (clang++ 14: 100 -> 82 ns;
+/// -O3 -march=native, Zen 4). A smaller cache (a single-sample step) fits in
+/// registers, and reloading it would only lengthen the step's dependency
+/// chain. The value form forward(X) is left alone: its cache is the caller's
+/// local, which need not be in memory at all. -1: never.
 #ifndef CTNN_REREAD_CACHE_BYTES
 #define CTNN_REREAD_CACHE_BYTES 1024
 #endif
