@@ -7,53 +7,15 @@
 // loads is the likely cause of the differences).
 //
 //   g++ -std=c++20 -O3 -march=native -Iinclude benchmarks/micro/layout.cpp -o layout && ./layout
-#include <ctnn/ctnn.hpp>
-
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <new>
 
+#include "runner.hpp"
+
 namespace {
-using namespace ctnn;
-using seed = network<float, input<2>, dense<3, act::relu>, dense<3, act::relu>, dense<1, act::sigmoid>>;
-using big = network<float, input<64>, dense<32, act::relu>, dense<10, act::softmax>>;
-
-template <class Net, size_t M, class Loss>
-struct runner {
-    Net net{};
-    matrix<float, Net::input_width, M> X{};
-    matrix<float, Net::output_width, M> Y{};
-    typename Net::template cache_type<M> cache{};
-    typename Net::gradients_type grads{};
-    optim::sgd opt{0.01f};
-    runner() {
-        net.initialize(42);
-        for (size_t i = 0; i < X.size; ++i) X.elems[i] = 0.01f * float(i % 97) - 0.4f;
-        for (size_t j = 0; j < M; ++j) Y.elems[(j % Net::output_width) * M + j] = 1;
-    }
-    __attribute__((noinline)) void step() {
-        net.forward_into(X, cache);
-        net.backward_into(cache, Y, Loss{}, grads);
-        opt.step(net, grads);
-    }
-};
-
-template <class F>
-double best_ns(F f, int n) {
-    double best = 1e30;
-    for (int r = 0; r < 7; ++r) {
-        const auto t0 = std::chrono::steady_clock::now();
-        for (int i = 0; i < n; ++i) {
-            f();
-            asm volatile("" ::: "memory");
-        }
-        const auto t1 = std::chrono::steady_clock::now();
-        best = std::min(best, std::chrono::duration<double, std::nano>(t1 - t0).count() / n);
-    }
-    return best;
-}
+using namespace micro;
 
 /// the step of R at each offset, in ns
 template <class R>
@@ -64,7 +26,7 @@ void sweep(const char* name, char* page, int n) {
         R* r = new (page + off) R();
         R* rp = r;
         asm volatile("" : "+r"(rp));  // the compiler does not know the address
-        const double ns = best_ns([&] { rp->step(); }, n);
+        const double ns = best_ns([&] { rp->step(); }, n, 7);
         r->~R();
         lo = std::min(lo, ns);
         hi = std::max(hi, ns);

@@ -6,65 +6,19 @@
 // benchmark; a case prints the best of 11 timings of n steps, in ns per step.
 // This is the tool behind the micro-benchmark figures in the kernels' and the
 // network's comments; the report's figures come from scripts/bench.sh.
-#include <ctnn/ctnn.hpp>
-
-#include <chrono>
 #include <cstdio>
 
+#include "runner.hpp"
+
 namespace {
-using namespace ctnn;
-using seed = network<float, input<2>, dense<3, act::relu>, dense<3, act::relu>, dense<1, act::sigmoid>>;
-using mid = network<float, input<8>, dense<16, act::tanh>, dense<16, act::tanh>, dense<4, act::identity>>;
-using big = network<float, input<64>, dense<32, act::relu>, dense<10, act::softmax>>;
-
-template <class Net, size_t M, class Loss>
-struct runner {
-    Net net{};
-    matrix<float, Net::input_width, M> X{};
-    matrix<float, Net::output_width, M> Y{};
-    typename Net::template cache_type<M> cache{};
-    typename Net::gradients_type grads{};
-    optim::sgd opt{0.01f};
-    runner() {
-        net.initialize(42);
-        for (size_t i = 0; i < X.size; ++i) X.elems[i] = 0.01f * float(i % 97) - 0.4f;
-        for (size_t j = 0; j < M; ++j) Y.elems[(j % Net::output_width) * M + j] = 1;
-    }
-    __attribute__((noinline)) void step() {
-        net.forward_into(X, cache);
-        net.backward_into(cache, Y, Loss{}, grads);
-        opt.step(net, grads);
-    }
-    __attribute__((noinline)) void step_value() {
-        const auto c = net.forward(X);
-        const auto g = net.backward(c, Y, Loss{});
-        opt.step(net, g);
-    }
-    __attribute__((noinline)) void forward() { net.forward_into(X, cache); }
-};
-
-template <class F>
-double best_ns(F f, int n) {
-    double best = 1e30;
-    for (int r = 0; r < 11; ++r) {
-        const auto t0 = std::chrono::steady_clock::now();
-        for (int i = 0; i < n; ++i) {
-            f();
-            asm volatile("" ::: "memory");  // every step is done, in order
-        }
-        const auto t1 = std::chrono::steady_clock::now();
-        const double ns = std::chrono::duration<double, std::nano>(t1 - t0).count() / n;
-        if (ns < best) best = ns;
-    }
-    return best;
-}
+using namespace micro;
 
 template <class Net, size_t M, class Loss>
 void run(const char* name, int n) {
     static runner<Net, M, Loss> r;  // static: no stack frame of a few KiB per case
-    std::printf("%s/%zu/step %.2f\n", name, M, best_ns([] { r.step(); }, n));
-    std::printf("%s/%zu/step_value %.2f\n", name, M, best_ns([] { r.step_value(); }, n));
-    if constexpr (M > 1) std::printf("%s/%zu/forward %.2f\n", name, M, best_ns([] { r.forward(); }, n));
+    std::printf("%s/%zu/step %.2f\n", name, M, best_ns([] { r.step(); }, n, 11));
+    std::printf("%s/%zu/step_value %.2f\n", name, M, best_ns([] { r.step_value(); }, n, 11));
+    if constexpr (M > 1) std::printf("%s/%zu/forward %.2f\n", name, M, best_ns([] { r.forward(); }, n, 11));
 }
 
 seed predict_net{};
@@ -78,7 +32,7 @@ __attribute__((noinline)) void predict16() {
 int main() {
     predict_net.initialize(42);
     for (int k = 0; k < 16; ++k) pool[k] = matrix<float, 2, 1>{{0.1f * float(k) - 0.5f, 0.4f - 0.05f * float(k)}};
-    std::printf("seed/1/predict %.2f\n", best_ns(predict16, 100000) / 16);
+    std::printf("seed/1/predict %.2f\n", best_ns(predict16, 100000, 11) / 16);
     run<seed, 1, loss::binary_cross_entropy>("seed", 200000);
     run<seed, 32, loss::binary_cross_entropy>("seed", 100000);
     run<mid, 1, loss::mse>("mid", 100000);
