@@ -93,10 +93,7 @@ struct relu : detail::elementwise<relu> {
     CTNN_INLINE static constexpr matrix<T, R, C> backward(const matrix<T, R, C>& z, const matrix<T, R, C>&,
                                               const matrix<T, R, C>& da) noexcept {
         matrix<T, R, C> dz{};
-        ctnn::detail::map_n<R * C>(
-            dz.elems,
-            [](auto zv, auto d) CTNN_INLINE { return math::mask_positive(zv, d); },
-            z.elems, da.elems);
+        ctnn::detail::zip_into(dz, z, da, [](auto zv, auto d) CTNN_INLINE { return math::mask_positive(zv, d); });
         return dz;
     }
 };

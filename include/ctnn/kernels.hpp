@@ -88,10 +88,6 @@ template <class T>
 struct from_rows {
     const T* v;
 };
-template <class T>
-CTNN_INLINE constexpr T row_start(from_rows<T> s, size_t i) noexcept {
-    return s.v[i];
-}
 
 // ---------------------------------------------------------------------------
 // Plain implementations: the reference order, usable in constant evaluation.
@@ -104,7 +100,7 @@ CTNN_INLINE constexpr void broadcast_plain(T* out, Start start, GetA get_a, cons
     constexpr bool zero = std::is_same_v<Start, from_zero>;  // a sum from zero starts at its first product
     if constexpr (!zero && !std::is_same_v<Start, from_out>) {
         loop<unroll_elements<R * C>, R>([&](size_t i) CTNN_INLINE {
-            loop<unroll_elements<R * C>, C>([&](size_t j) CTNN_INLINE { out[i * C + j] = row_start<T>(start, i); });
+            loop<unroll_elements<R * C>, C>([&](size_t j) CTNN_INLINE { out[i * C + j] = start.v[i]; });
         });
     }
     loop<u, R>([&](size_t i) CTNN_INLINE {
@@ -188,7 +184,7 @@ CTNN_INLINE inline void broadcast_tile(T* out, size_t i0, size_t j0, Start start
                 if constexpr (std::is_same_v<Start, from_out>) {
                     load(acc[r][n], out + (i0 + r) * LdO + j0 + n * W);
                 } else {
-                    acc[r][n] = row_start<T>(start, i0 + r) - V{};  // every lane the row's start (x - 0 is x, -0 too)
+                    acc[r][n] = start.v[i0 + r] - V{};  // every lane the row's start (x - 0 is x, -0 too)
                 }
             });
         });
@@ -233,7 +229,7 @@ CTNN_INLINE inline void broadcast_rows(T* out, size_t i0, Start start, GetA get_
                 } else if constexpr (std::is_same_v<Start, from_out>) {
                     s = o[j];
                 } else {
-                    s = row_start<T>(start, i0 + r);
+                    s = start.v[i0 + r];
                 }
                 loop<U, K - zero>([&](size_t kk) CTNN_INLINE {
                     const size_t k = kk + zero;
@@ -540,7 +536,7 @@ template <size_t R, size_t K, size_t C, class T, class Start>
 CTNN_INLINE constexpr void gemm_nn(T* out, Start start, const T* a, const T* b) noexcept {
     if constexpr (C == 1 && K >= dot_min_k) {
         if constexpr (!std::is_same_v<Start, from_out>) {
-            loop<unroll_elements<R>, R>([&](size_t i) CTNN_INLINE { out[i] = row_start<T>(start, i); });
+            loop<unroll_elements<R>, R>([&](size_t i) CTNN_INLINE { out[i] = start.v[i]; });
         }
         dot_acc<R, K>(out, a, b);
     } else {

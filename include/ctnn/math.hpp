@@ -365,9 +365,6 @@ CTNN_MATH_INLINE constexpr V tanh_f32(V x) noexcept {
 /// evaluation, and at run time too when CTNN_PORTABLE_MATH is 1 (see config.hpp)
 constexpr bool portable() noexcept { return CTNN_PORTABLE_MATH != 0 || std::is_constant_evaluated(); }
 
-} // namespace detail
-
-namespace detail {
 #if defined(__SSE2__) && defined(__GNUC__) && !defined(__clang__)
 /// Scalar max(z, +0) and (0 < z ? d : +0) as the x86 instructions themselves.
 /// GCC widens a scalar to a vector for an SSE intrinsic by zeroing the other
