@@ -249,3 +249,55 @@ TEST_CASE("short-input float exp: within 1 ulp, special values, the same bits at
         CHECK(std::bit_cast<std::uint32_t>(e(float(x))) == std::bit_cast<std::uint32_t>(table[i]));
     }
 }
+
+// At run time on x86, exp_f32_short clamps only to |x| <= 104 and lets e^x
+// overflow to inf by itself above ln FLT_MAX (math.hpp); constant evaluation
+// clamps to [-104, last_finite] and selects inf. So: every float from just
+// above last_finite to past 104 must give inf at run time, every float below
+// -104 must give +0, and both paths must agree bit for bit at the edges. With
+// the run-time clamp at ±103, or at 88 above, it fails.
+TEST_CASE("short-input float exp: the run-time overflow and underflow edges give the compile-time bits", "[math]") {
+    constexpr float last_finite = 0x1.62e42ep+6f;
+    const auto run = [](float x) {
+        volatile float v = x;  // a run-time call, never folded
+        return cm::detail::exp_f32_short(float(v));
+    };
+    long not_inf = 0, not_zero = 0;
+    float first_bad = 0;
+    for (float x = std::nextafter(last_finite, 200.0f); x <= 110.0f; x = std::nextafter(x, 200.0f)) {
+        if (run(x) != std::numeric_limits<float>::infinity()) {
+            if (not_inf++ == 0) first_bad = x;
+        }
+    }
+    // below -104: every float down to -110, then every 4099th bit pattern to -inf
+    for (float x = -104.0f; x >= -110.0f; x = std::nextafter(x, -200.0f)) {
+        if (std::bit_cast<std::uint32_t>(run(x)) != 0u && not_zero++ == 0) first_bad = x;
+    }
+    for (std::uint32_t b = std::bit_cast<std::uint32_t>(-110.0f); b <= 0xff800000u; b += 4099) {
+        if (std::bit_cast<std::uint32_t>(run(std::bit_cast<float>(b))) != 0u && not_zero++ == 0) first_bad = std::bit_cast<float>(b);
+    }
+    INFO("first failing x = " << first_bad);
+    CHECK(not_inf == 0);
+    CHECK(not_zero == 0);
+    CHECK(run(-std::numeric_limits<float>::infinity()) == 0.0f);
+    CHECK(run(std::numeric_limits<float>::infinity()) == std::numeric_limits<float>::infinity());
+    // a NaN comes back as itself, quieted: payload and sign kept, as x + inf
+    // gives it in constant evaluation (which clang does not allow a NaN into)
+    for (const std::uint32_t nan : {0x7fc00000u, 0xffc00000u, 0x7fc12345u, 0xffc12345u, 0x7fa00001u, 0xff800001u}) {
+        INFO("NaN bits " << nan);
+        CHECK(std::bit_cast<std::uint32_t>(run(std::bit_cast<float>(nan))) == (nan | 0x00400000u));
+    }
+
+    // the same bits as constant evaluation on both sides of each edge
+    static constexpr std::array<float, 12> edges{-1e30f, -110.0f, -104.0f, -103.99999f, -103.5f, -87.5f,
+                                                 88.72283f, last_finite, 88.72284f, 103.99999f, 104.0f, 1e30f};
+    constexpr auto at_compile_time = [] {
+        std::array<std::uint32_t, edges.size()> t{};
+        for (size_t i = 0; i < edges.size(); ++i) t[i] = std::bit_cast<std::uint32_t>(cm::detail::exp_f32_short(edges[i]));
+        return t;
+    }();
+    for (size_t i = 0; i < edges.size(); ++i) {
+        INFO("x = " << edges[i]);
+        CHECK(std::bit_cast<std::uint32_t>(run(edges[i])) == at_compile_time[i]);
+    }
+}
