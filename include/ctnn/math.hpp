@@ -214,6 +214,9 @@ CTNN_MATH_INLINE constexpr V pow2f(lane_i<V> k) noexcept {
     return std::bit_cast<V>(std::bit_cast<lane_u<V>>(k + 127) << 23);
 }
 
+/// the largest x whose e^x is finite in float (just below ln FLT_MAX)
+inline constexpr float exp_last_finite = 0x1.62e42ep+6f;
+
 /// e^x for |x| <= 104 (Cephes' expf scheme): n = round(x/ln2) via the 1.5*2^23
 /// shifter, r = x - n*ln2 in two parts, e^r by a degree-7 polynomial, then
 /// 2^n in two factors so that subnormal results round once, correctly (one
@@ -295,8 +298,7 @@ CTNN_MATH_INLINE constexpr V exp_f32(V x) noexcept {
         // same results, NaN for NaN (a test compares every lane with the
         // scalar's bits). The bit masks are for the scalar form, which
         // compilers vectorise in loops only without float clamps.
-        constexpr float last_finite = 0x1.62e42ep+6f;  // the largest x whose e^x is finite in float
-        const V lo = V{} + -104.0f, hi = V{} + last_finite;
+        const V lo = V{} + -104.0f, hi = V{} + exp_last_finite;
         const V above = select_bits<V>(lane_mask<V>(x > lo), x, lo);  // a NaN gives -104
         const V xc = select_bits<V>(lane_mask<V>(above < hi), above, hi);
         // x + inf: inf above the range, the NaN itself for a NaN
@@ -319,10 +321,10 @@ CTNN_MATH_INLINE constexpr V exp_f32(V x) noexcept {
 /// x; 2 cycles; a NaN is put back into the scale, off the chain), else by
 /// maxss then minss with the constant as the first operand, so that a NaN
 /// passes through the core. Nothing else is selected: e^-104 rounds to 0, and
-/// above ln FLT_MAX (x > last_finite) the final product y·scale
-/// overflows to inf by itself (a test checks every float from last_finite to
+/// above ln FLT_MAX (x > exp_last_finite) the final product y·scale
+/// overflows to inf by itself (a test checks every float from there to
 /// 104 at run time). The constant-evaluation path below keeps the clamp to
-/// [-104, last_finite] and selects inf or the NaN afterwards, since a float
+/// [-104, exp_last_finite] and selects inf or the NaN afterwards, since a float
 /// overflow there is an error, not inf; both paths give the same bits.
 /// Against that form at run time, seed network, side by side (compare.sh):
 /// with vrangess (g++ -O3 -march=native, AVX-512) predict 6.86 -> 6.49 ns, the
@@ -332,7 +334,6 @@ CTNN_MATH_INLINE constexpr V exp_f32(V x) noexcept {
 /// (The asm keeps GCC from zeroing the vector's upper lanes first, one more
 /// step on the chain.)
 CTNN_MATH_INLINE constexpr float exp_f32_short(float x) noexcept {
-    constexpr float last_finite = 0x1.62e42ep+6f;  // the largest x whose e^x is finite in float
     constexpr float infinity = std::numeric_limits<float>::infinity();
 #if defined(__SSE2__)
     if (!std::is_constant_evaluated()) {
@@ -340,8 +341,9 @@ CTNN_MATH_INLINE constexpr float exp_f32_short(float x) noexcept {
         float xc;
         asm("vrangess $2, %2, %1, %0" : "=v"(xc) : "v"(x), "vm"(104.0f));  // a NaN gives ±104
         const exp_parts p = exp_f32_short_core(xc);
-        // so a NaN goes into the scale, off the chain: x's own bits ORed into a
-        // power of two are x, and y·x is x quieted, as x + inf below
+        // vrangess turns a NaN into ±104: the NaN goes into the scale instead,
+        // off the chain (x's bits ORed into a power of two are x, and y·x is x
+        // quieted, as x + inf gives it below)
         const __m128 xv = _mm_set_ss(x);
         const __m128 x_if_nan = _mm_and_ps(_mm_cmpunord_ss(xv, xv), xv);
         return p.y * _mm_cvtss_f32(_mm_or_ps(_mm_set_ss(p.scale), x_if_nan));
@@ -353,10 +355,10 @@ CTNN_MATH_INLINE constexpr float exp_f32_short(float x) noexcept {
     }
 #endif
     const float above = x > -104.0f ? x : -104.0f;               // max: a NaN gives -104
-    const float xc = above < last_finite ? above : last_finite;  // min
+    const float xc = above < exp_last_finite ? above : exp_last_finite;  // min
     const exp_parts p = exp_f32_short_core(xc);
     // x + inf: inf above the range, the NaN itself for a NaN (p.y > 0 either way)
-    return p.y * (x <= last_finite ? p.scale : x + infinity);
+    return p.y * (x <= exp_last_finite ? p.scale : x + infinity);
 }
 
 /// tanh for float (Cephes' tanhf scheme): an odd polynomial for |x| < 0.625,

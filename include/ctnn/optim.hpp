@@ -61,26 +61,23 @@ struct sgd {
                     // single-sample step), while scalars come straight from the
                     // stores or registers. Seed network, batch 1: 39.6 -> 37.4 ns.
                     //
-                    // A matrix of less than one SIMD register that is not a whole
-                    // number of 16-byte vectors (the seed network's 6, 3, 3, 3 and
-                    // 1 elements) is stored at run time through a volatile glvalue:
-                    // GCC's and Clang's SLP vectorisers otherwise pack such partial
-                    // vectors with their neighbours' updates (the seed network's
-                    // 25 parameters into one 64-byte and one 32-byte store), which
-                    // puts four shuffles between the backward pass's last product
-                    // and the store that the next step's first load waits on. A
-                    // whole vector (the 4 output biases of 8-16-16-4) is left to
-                    // the vectorisers: forced to scalars it cost clang++ 7 %.
-                    // Seed network, side by side (compare.sh, -O3 -march=native),
-                    // in place / value forms: batch 1 with g++ 36.2 -> 35.3 /
-                    // 35.1 -> 33.5 ns, with clang++ 41.0 -> 34.4 / 41.4 -> 33.9 ns;
-                    // batch 32, g++ value forms 88.3 -> 78.5 ns, clang++ in place
-                    // 82.4 -> 79.3 ns. (8-16-16-4 and 64-32-10 have no such matrix.)
-                    //
-                    // Only on AVX-512 hardware (CTNN_SIMD_WIDE_BYTES 64), where the
-                    // vectorisers pack into 64-byte registers: with AVX2 the same
-                    // rule cost g++ 3 % at batch 32 and clang++ 8 % at batch 1, and
-                    // with SSE2 only (16-byte vectors) g++'s batch-32 value forms 9 %.
+                    // On AVX-512 hardware (CTNN_SIMD_WIDE_BYTES 64), a matrix of less
+                    // than one SIMD register that is not a whole number of 16-byte
+                    // vectors (the seed network's 6, 3, 3, 3 and 1 elements) is
+                    // stored at run time through a volatile glvalue. GCC's and
+                    // Clang's SLP vectorisers otherwise pack such partial vectors
+                    // with their neighbours' updates (the seed network's 25
+                    // parameters into one 64-byte and one 32-byte store), which puts
+                    // four shuffles between the backward pass's last product and the
+                    // store that the next step's first load waits on. Seed network,
+                    // side by side (compare.sh, -O3 -march=native), in place / value
+                    // forms: batch 1 with g++ 36.2 -> 35.3 / 35.1 -> 33.5 ns, with
+                    // clang++ 41.0 -> 34.4 / 41.4 -> 33.9 ns; batch 32, g++ value
+                    // forms 88.3 -> 78.5 ns, clang++ in place 82.4 -> 79.3 ns.
+                    // Measured slower, hence left to the vectorisers: a whole vector
+                    // (the 4 output biases of 8-16-16-4: clang++ 7 %), and any matrix
+                    // on AVX2 (g++ 3 % at batch 32, clang++ 8 % at batch 1) or SSE2
+                    // (g++'s batch-32 value forms 9 %).
                     constexpr bool scalar_stores = CTNN_SIMD_WIDE_BYTES >= 64 && P::size < CTNN_SIMD_BYTES / sizeof(T) &&
                                                    P::size % (16 / sizeof(T)) != 0;
                     detail::each_element<P>([&](size_t i) CTNN_INLINE {
