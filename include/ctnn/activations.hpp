@@ -130,7 +130,7 @@ struct sigmoid : detail::elementwise<sigmoid> {
             // e^-z overflows to inf for z < -88.7 (float), and 1/(1+inf) = 0: never NaN
             return T(1) / (T(1) + math::exp(-z));
         } else if constexpr (std::is_same_v<std::remove_cvref_t<decltype(z[0])>, float>) {
-            return 1.0f / (1.0f + math::detail::exp_f32(-z));  // lane for lane as for one float
+            return math::detail::sigmoid_f32(z);  // lane for lane as for one float
         } else {
             return detail::per_lane(z, [](auto v) CTNN_INLINE { return value(v); });
         }
