@@ -34,6 +34,8 @@ struct products {
     matrix<T, R, C> nn{};  // bias-like start + a·b
     matrix<T, R, C> tn{};  // aᵀ·b with a stored K x R
     matrix<T, R, C> nt{};  // 0.25·(a·bᵀ) with b stored C x K
+    matrix<T, R, C> nt2{};  // the same, computed with rows (dW with db)
+    matrix<T, R, 1> rows{};  // 0.25·Σ_k a(i, k)
 };
 
 /// m, read through volatile at run time: the optimiser cannot see the values,
@@ -61,6 +63,7 @@ constexpr products<T, R, K, C> compute() {
     ctnn::detail::gemm_nn_acc(p.nn, a, b);
     ctnn::detail::gemm_tn(p.tn, at, b);
     ctnn::detail::gemm_nt(p.nt, a, bt, T(0.25));
+    ctnn::detail::gemm_nt_scaled_row_sums<R, K, C>(p.nt2.elems, p.rows.elems, a.elems, bt.elems, T(0.25));
     return p;
 }
 
@@ -73,6 +76,11 @@ void check_shape() {
         CHECK(got.nn.elems[i] == expected.nn.elems[i]);
         CHECK(got.tn.elems[i] == expected.tn.elems[i]);
         CHECK(got.nt.elems[i] == expected.nt.elems[i]);
+        CHECK(got.nt2.elems[i] == expected.nt.elems[i]);  // dW with db: dW's own bits
+    }
+    for (std::size_t i = 0; i < R; ++i) {
+        INFO("R=" << R << " K=" << K << " C=" << C << " row sum " << i);
+        CHECK(got.rows.elems[i] == expected.rows.elems[i]);
     }
     // against a naive double product (any order): close, not equal
     const auto a = filled<T, R, K>(1);
@@ -93,6 +101,11 @@ void check_shape() {
             CHECK(std::abs(got.tn(i, j) - tn) <= tol * (1 + std::abs(tn)) * K);
             CHECK(std::abs(got.nt(i, j) - 0.25 * nt) <= tol * (1 + std::abs(nt)) * K);
         }
+    for (std::size_t i = 0; i < R; ++i) {
+        double sum = 0;
+        for (std::size_t k = 0; k < K; ++k) sum += double(a(i, k));
+        CHECK(std::abs(got.rows(i, 0) - 0.25 * sum) <= tol * (1 + std::abs(sum)) * K);
+    }
 }
 } // namespace
 
@@ -114,12 +127,15 @@ TEST_CASE("batches: broadcast form, run time == compile time", "[kernels]") {
     check_shape<double, 9, 12, 17>();
 }
 
-TEST_CASE("narrow dW over a batch (C < 8, K >= 8): dot form per column, run time == compile time", "[kernels]") {
+TEST_CASE("narrow dW over a batch (C < 8, K >= 8), alone and with db: dot form per column, run time == compile time", "[kernels]") {
     check_shape<float, 3, 32, 3>();   // the seed network's dW at batch 32
     check_shape<float, 1, 32, 3>();   // its output layer
     check_shape<float, 11, 13, 7>();  // a row remainder, a tail of 5, 7 columns
     check_shape<float, 9, 8, 2>();    // K = 8: one partial sum each
     check_shape<double, 5, 33, 6>();
+    // dW with db: a group of 8 that holds both (6 + 2), db in a group of its own (9 + 3 = 8 + 4)
+    check_shape<float, 2, 32, 3>();
+    check_shape<float, 40, 16, 1>();  // 40 + 40 sums: whole groups of each
 }
 
 TEST_CASE("row sums (db): dot form from 8 columns on, run time == compile time", "[kernels]") {

@@ -100,8 +100,7 @@ struct dense_layer {
     template <size_t M>
     CTNN_INLINE static constexpr void parameter_gradients(const matrix<T, Out, M>& dz, const matrix<T, In, M>& a_prev,
                                                           gradients_type& g, T inv_m) noexcept {
-        detail::gemm_nt(g.dW, dz, a_prev, inv_m);
-        detail::row_sums<Out, M>(g.db.elems, dz.elems, inv_m);  // sum_columns(dz) * inv_m, in one pass
+        detail::gemm_nt_scaled_row_sums<Out, M, In>(g.dW.elems, g.db.elems, dz.elems, a_prev.elems, inv_m);
     }
 
     /// dA_prev = Wᵀ·dZ
