@@ -428,10 +428,10 @@ CTNN_INLINE inline void dot_nt_simd(T* out, const T* a, const T* b, T scale, T* 
             store(out + first, sums * scale);
         } else {
             T f[8];
-            store(f, sums);
+            store(f, sums * scale);  // one vector product, not one per sum
             repeat<n>([&](size_t r) CTNN_INLINE {
                 const size_t p = first + r;
-                (p < products ? out[p] : rows[p - products]) = f[r] * scale;
+                (p < products ? out[p] : rows[p - products]) = f[r];
             });
         }
     };
