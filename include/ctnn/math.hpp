@@ -301,11 +301,13 @@ template <class V>
 CTNN_MATH_INLINE constexpr V exp_f32(V x) noexcept {
     if constexpr (!std::is_arithmetic_v<V>) {
         // A vector: its limits as float comparisons and three selects, about
-        // five operations per vector fewer than the bit masks below (22 fewer
-        // in the seed network's batch-32 forward pass, 36.8 -> 34.1 ns); the
+        // five operations per vector fewer than the bit masks below; the
         // same results, NaN for NaN (a test compares every lane with the
         // scalar's bits). The bit masks are for the scalar form, which
-        // compilers vectorise in loops only without float clamps.
+        // compilers vectorise in loops only without float clamps. (Sigmoid
+        // over a batch comes here only where sigmoid_f32 has no shorter
+        // chain of its own: targets other than x86, and 64-byte vectors
+        // without AVX-512DQ.)
         const V lo = V{} + -104.0f, hi = V{} + exp_last_finite;
         const V above = select_bits<V>(lane_mask<V>(x > lo), x, lo);  // a NaN gives -104
         const V xc = select_bits<V>(lane_mask<V>(above < hi), above, hi);
