@@ -400,23 +400,25 @@ CTNN_INLINE inline void dot_simd(T* out, const T* a, const T* x) noexcept {
 
 /// out[p] = scale * Σ_k a[i*K + k] * b[j*K + k], p = i*C + j (i < R, j < C), in
 /// the dot form: all R*C sums of out = scale·(a·bᵀ) through one set of trees.
-/// With Rows, also rows[i] = scale * Σ_k a[i*K + k] (row_sums' sums) as sums
-/// R*C .. R*C+R-1 of the same trees: db with dW, the shuffles of one set of
-/// trees instead of a tree per row, and the same results
-template <size_t R, size_t K, size_t C, bool Rows = false, class T>
-CTNN_INLINE inline void dot_nt_simd(T* out, const T* a, const T* b, T scale, T* rows = nullptr) noexcept {
+/// Given rows (a T*, not nullptr), also rows[i] = scale * Σ_k a[i*K + k]
+/// (row_sums' sums) as sums R*C .. R*C+R-1 of the same trees: db with dW, the
+/// shuffles of one set of trees instead of a tree per row, and the same results
+template <size_t R, size_t K, size_t C, class T, class Rows = decltype(nullptr)>
+CTNN_INLINE inline void dot_nt_simd(T* out, const T* a, const T* b, T scale, [[maybe_unused]] Rows rows = nullptr) noexcept {
     using V8 = typename simd<T>::vec8;
     constexpr size_t tail = K % dot_lanes;
     constexpr bool U = unroll<R * K * C>;
     constexpr size_t products = R * C;
+    constexpr bool with_rows = !std::is_same_v<Rows, decltype(nullptr)>;
     T bs[C][dot_lanes]{};  // the tails of b's rows, zero-padded to a vector
     if constexpr (tail > 0) {
         repeat<C>([&](size_t j) CTNN_INLINE {
             repeat<tail>([&](size_t l) CTNN_INLINE { bs[j][l] = b[j * K + K - tail + l]; });
         });
     }
+    // without rows, every sum is a product: no test of p, also in a loop over groups
     const auto partial = [&](size_t p, V8& v) CTNN_INLINE {
-        if (p < products) {
+        if (!with_rows || p < products) {
             dot_partial<K, U, true>(v, a + p / C * K, b + p % C * K, bs[p % C]);
         } else {
             dot_partial<K, U, false>(v, a + (p - products) * K, a, a);
@@ -424,18 +426,22 @@ CTNN_INLINE inline void dot_nt_simd(T* out, const T* a, const T* b, T scale, T* 
     };
     const auto finish = [&](size_t first, auto n_sums, const V8& sums) CTNN_INLINE {
         constexpr size_t n = decltype(n_sums)::value;
-        if (n == 8 && first + 8 <= products) {
+        if (n == 8 && (!with_rows || first + 8 <= products)) {
             store(out + first, sums * scale);
         } else {
             T f[8];
             store(f, sums * scale);  // one vector product, not one per sum
             repeat<n>([&](size_t r) CTNN_INLINE {
                 const size_t p = first + r;
-                (p < products ? out[p] : rows[p - products]) = f[r];
+                if constexpr (with_rows) {
+                    (p < products ? out[p] : rows[p - products]) = f[r];
+                } else {
+                    out[p] = f[r];
+                }
             });
         }
     };
-    dot_groups<products + (Rows ? R : 0), U, T>(partial, finish);
+    dot_groups<products + (with_rows ? R : 0), U, T>(partial, finish);
 }
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
@@ -586,14 +592,18 @@ CTNN_INLINE constexpr void gemm_tn(T* out, const T* a, const T* b) noexcept {
     broadcast_plain<R, K, C, C>(out, from_zero{}, get_a, b);
 }
 
+/// whether scale·(a·bᵀ) with a (R x K), b (C x K) takes the dot form: few
+/// columns and a long sum (dW of a narrow layer over a batch). C < 8 on every
+/// target, not the vector width: the order is the shape's.
+template <size_t K, size_t C>
+inline constexpr bool nt_dot_form = C < dot_lanes && K >= dot_min_k;
+
 /// out (R x C) = scale * (a * bᵀ) with a (R x K), b (C x K): dW = (1/m)·dZ·A_prevᵀ
 template <size_t R, size_t K, size_t C, class T>
 CTNN_INLINE constexpr void gemm_nt_scaled(T* out, const T* a, const T* b, T scale) noexcept {
-    if constexpr (C < dot_lanes && K >= dot_min_k) {
-        // few columns and a long sum (dW of a narrow layer over a batch):
+    if constexpr (nt_dot_form<K, C>) {
         // out(i, j) is the dot product of two contiguous rows, a(i, :) and
-        // b(j, :), taken in the dot form rather than as one chain of K steps.
-        // C < 8 on every target, not the vector width: the order is the shape's.
+        // b(j, :), taken in the dot form rather than as one chain of K steps
 #if CTNN_HAS_SIMD_KERNELS
         if (!std::is_constant_evaluated()) return dot_nt_simd<R, K, C>(out, a, b, scale);
 #endif
@@ -654,8 +664,8 @@ CTNN_INLINE constexpr void gemm_nt_scaled(T* out, const T* a, const T* b, T scal
 template <size_t R, size_t K, size_t C, class T>
 CTNN_INLINE constexpr void gemm_nt_scaled_row_sums(T* dw, T* db, const T* a, const T* b, T scale) noexcept {
 #if CTNN_HAS_SIMD_KERNELS
-    if constexpr (C < dot_lanes && K >= dot_min_k) {
-        if (!std::is_constant_evaluated()) return dot_nt_simd<R, K, C, true>(dw, a, b, scale, db);
+    if constexpr (nt_dot_form<K, C>) {
+        if (!std::is_constant_evaluated()) return dot_nt_simd<R, K, C>(dw, a, b, scale, db);
     }
 #endif
     gemm_nt_scaled<R, K, C>(dw, a, b, scale);

@@ -106,7 +106,8 @@ CTNN_INLINE constexpr void gemm_tn(matrix<T, R, C>& out, const matrix<T, K, R>& 
     gemm_tn<R, K, C>(out.elems, a.elems, b.elems);
 }
 
-/// out = scale * (a * bᵀ), without forming bᵀ (used for dW = (1/m)·dZ·A_prevᵀ)
+/// out = scale * (a * bᵀ), without forming bᵀ (dW alone; the backward pass
+/// takes dW with db, gemm_nt_scaled_row_sums)
 template <class T, size_t R, size_t K, size_t C>
 CTNN_INLINE constexpr void gemm_nt(matrix<T, R, C>& out, const matrix<T, R, K>& a, const matrix<T, C, K>& b,
                                    T scale = T(1)) {
