@@ -355,7 +355,16 @@ public:
             if (real < YCols)  // padding columns (index % YCols >= real) contribute nothing
                 for (size_t k = 0; k < dz.size; ++k)
                     if (k % YCols >= real) dz.elems[k] = T(0);
-            backprop<L>(cache, dz, g, T(1) / static_cast<T>(real));
+            if constexpr (output_width == 1 && YCols == 1) {
+                // one output, one sample: dZ of the output layer is one number
+                // δ, and every layer's dZ is δ·s with s = ∂z_L/∂z_I, which
+                // does not depend on δ (see backprop)
+                matrix<T, 1, 1> one{};
+                one.elems[0] = T(1);
+                backprop<L>(cache, one, g, T(1), dz.elems[0]);
+            } else {
+                backprop<L>(cache, dz, g, T(1) / static_cast<T>(real), unscaled{});
+            }
         }
     }
 
@@ -382,25 +391,51 @@ private:
         }
     }
 
-    /// layer I's parameter gradients from its dZ, and dZ of layer I-1:
-    /// dA_prev = Wᵀ·dZ, dZ_prev = dA_prev ⊙ g'(Z_prev). The input gets no dA.
-    template <size_t I, size_t M>
-    CTNN_INLINE constexpr void backprop(const cache_type<M>& c, const matrix<T, types::widths[I + 1], M>& dz,
-                            gradients_type& g, T inv_m) const noexcept {
-        using layer_t = layer_type<I>;
+    /// backprop's Delta for the ordinary pass: its d is dZ itself
+    struct unscaled {};
+
+    /// Layer I's parameter gradients from its dZ, and on to layer I-1 with
+    /// d_prev = g'(Z_prev) ⊙ Wᵀ·d (dA_prev = Wᵀ·dZ). The input gets no dA.
+    ///
+    /// Ordinarily d is dZ (delta: unscaled). With one output and a batch of
+    /// one, delta is the output layer's dZ, a single number δ, and d is
+    /// s = ∂z_L/∂z_I, starting from s = 1 at the output: the same recursion,
+    /// since it is linear in d, and dZ = δ·s. None of the s depends on δ, so
+    /// they are computed while the output's activation (a sigmoid's exp and
+    /// division) and the loss's delta are still being computed: the chain
+    /// from δ to W of the first layer, which the next step's forward pass
+    /// reads first, is two products and the SGD step instead of a pass down
+    /// through every layer. The products are associated differently: the
+    /// output layer's gradients are the same bits as the ordinary pass's, the
+    /// other layers' can differ in the last bits (a test bounds them).
+    template <size_t I, size_t M, class Delta>
+    CTNN_INLINE constexpr void backprop(const cache_type<M>& c, const matrix<T, types::widths[I + 1], M>& d,
+                                        gradients_type& g, T inv_m, Delta delta) const noexcept {
+        const auto& dz = scaled(d, delta);
         if constexpr (I > 0) {
-            // dZ of the layer below first: it starts the chain the rest of the
+            // d of the layer below first: it starts the chain the rest of the
             // step waits on (down to dW of the first layer, which the next
             // step's forward pass needs first), so it should not queue behind
             // this layer's dW and db, which nothing in the backward pass needs
             const auto& prev = boost::hana::at_c<I - 1>(c.layers);
             using prev_act = typename layer_type<I - 1>::activation;
-            const auto dz_prev = prev_act::backward(prev.Z, prev.A, boost::hana::at_c<I>(layers).input_gradient(dz));
-            layer_t::parameter_gradients(dz, c.template input_of<I>(), boost::hana::at_c<I>(g.layers), inv_m);
-            backprop<I - 1>(c, dz_prev, g, inv_m);
+            const auto d_prev = prev_act::backward(prev.Z, prev.A, boost::hana::at_c<I>(layers).input_gradient(d));
+            layer_type<I>::parameter_gradients(dz, c.template input_of<I>(), boost::hana::at_c<I>(g.layers), inv_m);
+            backprop<I - 1>(c, d_prev, g, inv_m, delta);
         } else {
-            layer_t::parameter_gradients(dz, c.template input_of<I>(), boost::hana::at_c<I>(g.layers), inv_m);
+            layer_type<I>::parameter_gradients(dz, c.template input_of<I>(), boost::hana::at_c<I>(g.layers), inv_m);
         }
+    }
+    /// dZ from backprop's d: d itself, or δ·d
+    template <size_t R, size_t M>
+    CTNN_INLINE static constexpr const matrix<T, R, M>& scaled(const matrix<T, R, M>& d, unscaled) noexcept {
+        return d;
+    }
+    template <size_t R, size_t M>
+    CTNN_INLINE static constexpr matrix<T, R, M> scaled(const matrix<T, R, M>& d, T delta) noexcept {
+        matrix<T, R, M> dz{};
+        for (size_t k = 0; k < dz.size; ++k) dz.elems[k] = delta * d.elems[k];
+        return dz;
     }
 };
 
