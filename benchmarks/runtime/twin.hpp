@@ -43,10 +43,8 @@ struct gradients {
 };
 
 /// the backward pass's intermediate dZ and dA_prev, reused between calls
-/// (with one output and one sample, dZ holds ∂z_L/∂z and scaled holds δ times it)
 struct workspace {
     std::vector<std::vector<float>> dZ, dA;
-    std::vector<float> scaled;
 };
 
 namespace detail {
@@ -296,21 +294,11 @@ public:
             }
             break;
         }
-        // one output and one sample: as ctnn (network.hpp, backprop), the pass
-        // carries d = ∂z_L/∂z from d = 1 at the output, and dZ = δ·d
-        const bool scalar_output = last.out == 1 && m == 1;
-        const float delta = dz[0];
-        if (scalar_output) dz[0] = 1.0f;
         const float inv_m = 1.0f / static_cast<float>(m);
         for (size_t l = L; l-- > 0;) {
             const layer& ly = layers[l];
             const float* a_prev = l == 0 ? c.X.data() : c.A[l - 1].data();
             const float* d = w.dZ[l].data();
-            if (scalar_output) {
-                detail::fit(w.scaled, ly.out);
-                for (size_t i = 0; i < ly.out; ++i) w.scaled[i] = delta * w.dZ[l][i];
-                d = w.scaled.data();
-            }
             detail::fit(g.dW[l], ly.out * ly.in);
             detail::fit(g.db[l], ly.out);
             detail::gemm_nt_scaled(g.dW[l].data(), d, a_prev, ly.out, m, ly.in, inv_m);
@@ -328,7 +316,7 @@ public:
                 const layer& prev = layers[l - 1];
                 detail::fit(w.dA[l - 1], prev.out * m);
                 detail::fit(w.dZ[l - 1], prev.out * m);
-                detail::gemm_tn(w.dA[l - 1].data(), ly.W.data(), w.dZ[l].data(), ly.in, ly.out, m);
+                detail::gemm_tn(w.dA[l - 1].data(), ly.W.data(), d, ly.in, ly.out, m);
                 detail::backward(prev.act, c.Z[l - 1].data(), c.A[l - 1].data(), w.dA[l - 1].data(),
                                  w.dZ[l - 1].data(), prev.out, m);
             }
