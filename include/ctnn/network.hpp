@@ -185,10 +185,12 @@ public:
     /// bytes of one set of gradients
     static constexpr size_t gradient_bytes = sizeof(gradients_type);
     /// bytes of the values the backward pass computes along the way for a batch
-    /// of M: each layer's dZ and, except for the first layer, its dA_prev
+    /// of M: each layer's dZ and, except for the first layer, its dA_prev; with
+    /// one output and M = 1 also each layer's ∂z_L/∂z (see backprop)
     template <size_t M>
     static constexpr size_t backward_temporary_bytes = []<size_t... I>(std::index_sequence<I...>) {
-        return ((types::widths[I + 1] + (I > 0 ? types::widths[I] : 0)) + ...) * M * sizeof(T);
+        constexpr size_t per_layer = output_width == 1 && M == 1 ? 2 : 1;
+        return ((per_layer * types::widths[I + 1] + (I > 0 ? types::widths[I] : 0)) + ...) * M * sizeof(T);
     }(std::make_index_sequence<depth>{});
     /// bytes one training step with batch M needs besides the parameters:
     /// cache + gradients + backward temporaries (an upper bound: the optimiser
