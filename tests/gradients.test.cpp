@@ -17,6 +17,16 @@ using ctnn_test::test_rng;
 namespace {
 constexpr double fd_tolerance = 1e-6;
 
+/// every bias of net drawn from [-0.3, 0.3] (initialize() leaves them 0)
+template <class Net>
+void randomize_biases(Net& net, test_rng& rng) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        ((net.template layer<I>().b =
+              rng.template matrix<typename Net::value_type, Net::template layer_type<I>::outputs, 1>(-0.3, 0.3)),
+         ...);
+    }(std::make_index_sequence<Net::depth>{});
+}
+
 /// Initialise, draw inputs and labels suited to the loss, and compare
 /// backward() with finite differences.
 template <class Net, std::size_t M, class Loss>
@@ -24,10 +34,7 @@ double check(std::uint64_t seed, Loss loss) {
     Net net{};
     net.initialize(seed);
     test_rng rng{seed + 100};
-    // non-zero biases so the check covers them away from 0 too
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        ((net.template layer<I>().b = rng.template matrix<double, Net::template layer_type<I>::outputs, 1>(-0.3, 0.3)), ...);
-    }(std::make_index_sequence<Net::depth>{});
+    randomize_biases(net, rng);  // so the check covers them away from 0 too
     const auto X = rng.matrix<double, Net::input_width, M>(-2, 2);
     matrix<double, Net::output_width, M> Y{};
     if constexpr (std::is_same_v<Loss, loss::cross_entropy>) {
@@ -151,9 +158,7 @@ pass_errors scaled_vs_ordinary(std::uint64_t seed, Loss loss) {
     Net net{};
     net.initialize(seed);
     test_rng rng{seed + 7};
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        ((net.template layer<I>().b = rng.template matrix<float, Net::template layer_type<I>::outputs, 1>(-0.3, 0.3)), ...);
-    }(std::make_index_sequence<Net::depth>{});
+    randomize_biases(net, rng);
     NetD net_d{};
     [&]<std::size_t... I>(std::index_sequence<I...>) {
         ((net_d.template layer<I>().W = cast_to<double>(net.template layer<I>().W),

@@ -184,12 +184,16 @@ public:
     static constexpr size_t cache_bytes = sizeof(cache_type<M>);
     /// bytes of one set of gradients
     static constexpr size_t gradient_bytes = sizeof(gradients_type);
+    /// whether the backward pass for a batch of M carries ∂z_L/∂z and scales it
+    /// by the output's dZ, a single number (one output, one sample; see backprop)
+    template <size_t M>
+    static constexpr bool scalar_delta = output_width == 1 && M == 1;
     /// bytes of the values the backward pass computes along the way for a batch
     /// of M: each layer's dZ and, except for the first layer, its dA_prev; with
-    /// one output and M = 1 also each layer's ∂z_L/∂z (see backprop)
+    /// a scalar delta also each layer's ∂z_L/∂z
     template <size_t M>
     static constexpr size_t backward_temporary_bytes = []<size_t... I>(std::index_sequence<I...>) {
-        constexpr size_t per_layer = output_width == 1 && M == 1 ? 2 : 1;
+        constexpr size_t per_layer = scalar_delta<M> ? 2 : 1;
         return ((per_layer * types::widths[I + 1] + (I > 0 ? types::widths[I] : 0)) + ...) * M * sizeof(T);
     }(std::make_index_sequence<depth>{});
     /// bytes one training step with batch M needs besides the parameters:
@@ -357,13 +361,10 @@ public:
             if (real < YCols)  // padding columns (index % YCols >= real) contribute nothing
                 for (size_t k = 0; k < dz.size; ++k)
                     if (k % YCols >= real) dz.elems[k] = T(0);
-            if constexpr (output_width == 1 && YCols == 1) {
-                // one output, one sample: dZ of the output layer is one number
-                // δ, and every layer's dZ is δ·s with s = ∂z_L/∂z_I, which
-                // does not depend on δ (see backprop)
-                matrix<T, 1, 1> one{};
-                one.elems[0] = T(1);
-                backprop<L>(cache, one, g, T(1), dz.elems[0]);
+            if constexpr (scalar_delta<YCols>) {
+                // dZ of the output layer is one number δ, and every layer's dZ
+                // is δ·s with s = ∂z_L/∂z_I, which does not depend on δ
+                backprop<L>(cache, matrix<T, 1, 1>{{T(1)}}, g, T(1), dz.elems[0]);
             } else {
                 backprop<L>(cache, dz, g, T(1) / static_cast<T>(real), unscaled{});
             }
@@ -435,9 +436,7 @@ private:
     }
     template <size_t R, size_t M>
     CTNN_INLINE static constexpr matrix<T, R, M> scaled(const matrix<T, R, M>& d, T delta) noexcept {
-        matrix<T, R, M> dz{};
-        for (size_t k = 0; k < dz.size; ++k) dz.elems[k] = delta * d.elems[k];
-        return dz;
+        return delta * d;
     }
 };
 
