@@ -41,8 +41,8 @@ TEST_CASE("parameter and memory sizes are compile-time constants", "[network]") 
     // backward temporaries: dZ of each layer (3+3+1)·4 and dA of layers 1 and 2 (3+3)·4
     STATIC_REQUIRE(net_t::backward_temporary_bytes<4> == (28 + 24) * 4);
     STATIC_REQUIRE(net_t::training_step_bytes<4> == (64 + 25 + 52) * 4);
-    // batch 1, one output: also ∂z_L/∂z of each layer, (3+3+1) floats
-    STATIC_REQUIRE(net_t::backward_temporary_bytes<1> == (7 + 6 + 7) * 4);
+    // batch 1, one output: ∂z_L/∂z of each layer in dZ's place (3+3+1), and dA (3+3)
+    STATIC_REQUIRE(net_t::backward_temporary_bytes<1> == (7 + 6) * 4);
     using big = network<double, input<64>, dense<32, act::relu>, dense<10, act::softmax>>;
     STATIC_REQUIRE(big::parameter_count == 64 * 32 + 32 + 32 * 10 + 10);
 }
