@@ -302,9 +302,9 @@ TEST_CASE("sigmoid on SIMD vectors gives the scalar's bits, overflow and NaN inc
 }
 #endif
 
-// The table-driven float exp that sigmoid uses for fewer than 8 elements
-// (activations.hpp, short_run): the same error bound, special values and
-// compile-time/run-time agreement as the polynomial one.
+// The table-driven float exp under the sigmoid of fewer than 8 elements
+// (activations.hpp, short_run; math.hpp, sigmoid_f32_short): the same error
+// bound, special values and compile-time/run-time agreement as the polynomial one.
 TEST_CASE("short-input float exp: within 1 ulp, special values, the same bits at compile and run time", "[math]") {
     const auto e = [](float x) { return cm::detail::exp_f32_short(x); };
     CHECK(worst_over_all_floats(e, [](double x) { return std::exp(x); }) <= 1);
@@ -339,6 +339,66 @@ TEST_CASE("short-input float exp: within 1 ulp, special values, the same bits at
     for (int i = 0; i < n; ++i) {
         volatile float x = -60.0f + 2.3f * static_cast<float>(i) + 1.0f / static_cast<float>(i + 3);
         CHECK(std::bit_cast<std::uint32_t>(e(float(x))) == std::bit_cast<std::uint32_t>(table[i]));
+    }
+}
+
+// The sigmoid of fewer than 8 elements (activations.hpp, short_run), on the
+// short exp's table with one multiply-add fewer on its chain (math.hpp,
+// sigmoid_f32_short): within 2 ulp of 1/(1 + e^-z) rounded once from double
+// (an exhaustive run, tests/tools/float_math_exhaustive.cpp, gave 2 at
+// worst), results below the normal range rounded once rather than 0 beyond
+// z = -88.7, NaN kept, and the same bits at compile and run time.
+TEST_CASE("short-input sigmoid: within 2 ulp, subnormal results, NaN, the same bits at compile and run time", "[math]") {
+    const auto run = [](float z) {
+        volatile float v = z;  // a run-time call, never folded
+        return cm::detail::sigmoid_f32_short(float(v));
+    };
+    const auto reference = [](double z) { return 1.0 / (1.0 + std::exp(-z)); };
+    CHECK(worst_over_all_floats(run, reference) <= 2);
+    // every float of [-104, -87] (the results below FLT_MIN) and of [-1, 1]
+    long worst = 0;
+    for (float z = -104.0f; z <= -87.0f; z = std::nextafter(z, 0.0f))
+        worst = std::max(worst, float_ulps(run(z), static_cast<float>(reference(double(z)))));
+    for (float z = -1.0f; z <= 1.0f; z = std::nextafter(z, 2.0f))
+        worst = std::max(worst, float_ulps(run(z), static_cast<float>(reference(double(z)))));
+    CHECK(worst <= 2);
+
+    constexpr float inf = std::numeric_limits<float>::infinity();
+    CHECK(run(0.0f) == 0.5f);
+    CHECK(run(-0.0f) == 0.5f);
+    CHECK(run(inf) == 1.0f);
+    CHECK(run(1e30f) == 1.0f);
+    CHECK(run(-inf) == 0.0f);
+    CHECK(run(-1e30f) == 0.0f);
+    CHECK(run(-100.0f) > 0.0f);  // 3.7e-44, a subnormal
+    CHECK(run(-100.0f) < std::numeric_limits<float>::min());
+    STATIC_REQUIRE(cm::detail::sigmoid_f32_short(-100.0f) > 0.0f);
+    STATIC_REQUIRE(cm::detail::sigmoid_f32_short(0.0f) == 0.5f);
+    // a NaN comes back quieted, with its payload (and the sign of -z, as 1/(1 + e^-z) gives it)
+    for (const std::uint32_t nan : {0x7fc00000u, 0xffc00000u, 0x7fc12345u, 0xffc12345u, 0x7fa00001u, 0xff800001u}) {
+        INFO("NaN bits " << nan);
+        CHECK(std::bit_cast<std::uint32_t>(run(std::bit_cast<float>(nan))) == ((nan ^ 0x80000000u) | 0x00400000u));
+    }
+
+    // the same bits as constant evaluation, at the limits and across the range
+    static constexpr std::array<float, 14> edges{-1e30f, -110.0f, -104.0f, -103.99999f, -100.0f, -88.8f, -87.5f,
+                                                 -17.0f, 0.3f, 17.5f, 88.8f, 103.99999f, 104.0f, 1e30f};
+    constexpr auto at_compile_time = [] {
+        std::array<std::uint32_t, edges.size() + 64> t{};
+        for (size_t i = 0; i < edges.size(); ++i) t[i] = std::bit_cast<std::uint32_t>(cm::detail::sigmoid_f32_short(edges[i]));
+        for (int i = 0; i < 64; ++i)
+            t[edges.size() + i] = std::bit_cast<std::uint32_t>(
+                cm::detail::sigmoid_f32_short(-60.0f + 2.3f * static_cast<float>(i) + 1.0f / static_cast<float>(i + 3)));
+        return t;
+    }();
+    for (size_t i = 0; i < edges.size(); ++i) {
+        INFO("z = " << edges[i]);
+        CHECK(std::bit_cast<std::uint32_t>(run(edges[i])) == at_compile_time[i]);
+    }
+    for (int i = 0; i < 64; ++i) {
+        const float z = -60.0f + 2.3f * static_cast<float>(i) + 1.0f / static_cast<float>(i + 3);
+        INFO("z = " << z);
+        CHECK(std::bit_cast<std::uint32_t>(run(z)) == at_compile_time[edges.size() + i]);
     }
 }
 

@@ -135,12 +135,13 @@ struct sigmoid : detail::elementwise<sigmoid> {
             return detail::per_lane(z, [](auto v) CTNN_INLINE { return value(v); });
         }
     }
-    /// value() for a few scalars (fewer than short_run): float uses the
-    /// table-driven exp, whose chain is about half as long (1 ulp at most, as
-    /// the polynomial one; see math.hpp); double is value() itself
+    /// value() for a few scalars (fewer than short_run): float uses a sigmoid
+    /// on the table-driven exp, whose chain is about half as long (2 ulp at
+    /// most, as 1 / (1 + e^-z) with the polynomial exp; math.hpp,
+    /// sigmoid_f32_short); double is value() itself
     template <class T> CTNN_INLINE static constexpr T value_short(T z) noexcept {
         if constexpr (std::is_same_v<T, float>) {
-            return 1.0f / (1.0f + math::detail::exp_f32_short(-z));
+            return math::detail::sigmoid_f32_short(z);
         } else {
             return value(z);
         }
