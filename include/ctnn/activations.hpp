@@ -137,8 +137,8 @@ struct sigmoid : detail::elementwise<sigmoid> {
     }
     /// value() for a few scalars (fewer than short_run): float uses a sigmoid
     /// on the table-driven exp, whose chain is about half as long (2 ulp at
-    /// most, as 1 / (1 + e^-z) with the polynomial exp; math.hpp,
-    /// sigmoid_f32_short); double is value() itself
+    /// most over all floats; math.hpp, sigmoid_f32_short); double is value()
+    /// itself
     template <class T> CTNN_INLINE static constexpr T value_short(T z) noexcept {
         if constexpr (std::is_same_v<T, float>) {
             return math::detail::sigmoid_f32_short(z);

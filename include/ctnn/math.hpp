@@ -452,9 +452,9 @@ CTNN_MATH_INLINE constexpr float exp_f32_short(float x) noexcept {
 /// c = 2^-e2, so the sigmoid is c / (h·q + (h + c)). After q that is one
 /// multiply-add and the division, where 1 / (1 + exp_f32_short(x)) has two
 /// multiply-adds and the division; h + c is computed while q is. The price:
-/// for z > 0, h + c rounds at the scale of the result rather than of e^x,
-/// so 1- and 2-ulp errors are more frequent (worst 2 ulp either way; counts in
-/// tests/tools/float_math_exhaustive.cpp). With |x| <= 104, h, c and every
+/// for z > 0, h + c rounds at the scale of c, the larger term, where
+/// h + h·q rounded at the scale of e^x, so 1- and 2-ulp errors are more
+/// frequent (worst 2 ulp either way; counts in tests/tools/float_math_exhaustive.cpp). With |x| <= 104, h, c and every
 /// sum are normal floats, and results below the normal range are rounded
 /// once, by the division: for z down to -104, where 1 / (1 + e^x) is 0 from
 /// z = -88.7 on (e^x overflows). A NaN's bits are ORed into c (a power of
