@@ -355,11 +355,13 @@ TEST_CASE("short-input sigmoid: within 2 ulp, subnormal results, NaN, the same b
     };
     const auto reference = [](double z) { return 1.0 / (1.0 + std::exp(-z)); };
     CHECK(worst_over_all_floats(run, reference) <= 2);
-    // every float of [-104, -87] (the results below FLT_MIN) and of [-1, 1]
+    // every float of [-104, -87] (the results below FLT_MIN) and of
+    // [0.875, 1) (z > 0, where h + c rounds at c's scale; the exhaustive
+    // run's worst case, z = 0x1.ca6326p-1, is there): 2.2 and 2.1 million
     long worst = 0;
     for (float z = -104.0f; z <= -87.0f; z = std::nextafter(z, 0.0f))
         worst = std::max(worst, float_ulps(run(z), static_cast<float>(reference(double(z)))));
-    for (float z = -1.0f; z <= 1.0f; z = std::nextafter(z, 2.0f))
+    for (float z = 0.875f; z < 1.0f; z = std::nextafter(z, 2.0f))
         worst = std::max(worst, float_ulps(run(z), static_cast<float>(reference(double(z)))));
     CHECK(worst <= 2);
 
