@@ -399,13 +399,38 @@ CTNN_MATH_INLINE constexpr V sigmoid_f32(V z) noexcept {
     return 1.0f / (1.0f + exp_f32(-z));
 }
 
+#if defined(__SSE2__)
+/// x limited to |x| <= 104 at run time on x86, the one limit the short exp
+/// and sigmoid apply on their chains, and, off the chain, the bits of x where
+/// x is a NaN (else 0): ORed into a power of two by which the result is
+/// scaled or divided, they make the result that NaN, quieted. The limit is
+/// vrangess with AVX-512DQ (the smaller magnitude of x and 104, with the
+/// sign of x; 2 cycles; a NaN gives ±104), else maxss then minss with x
+/// first (a NaN gives -104). (The asm keeps GCC from zeroing the vector's
+/// upper lanes first, one more step on the chain.)
+struct limited {
+    float x;
+    std::uint32_t x_nan;
+};
+CTNN_MATH_INLINE inline limited limit_104(float x) noexcept {
+    float xc;
+#if defined(__AVX512DQ__) && (defined(__GNUC__) || defined(__clang__))
+    asm("vrangess $2, %2, %1, %0" : "=v"(xc) : "v"(x), "vm"(104.0f));
+#else
+    xc = _mm_cvtss_f32(_mm_min_ss(_mm_max_ss(_mm_set_ss(x), _mm_set_ss(-104.0f)), _mm_set_ss(104.0f)));
+#endif
+    return {xc, x != x ? std::bit_cast<std::uint32_t>(x) : 0u};
+}
+#endif
+/// the power of two p with a NaN's bits (limited::x_nan) ORed in
+CTNN_MATH_INLINE constexpr float with_nan(float p, std::uint32_t x_nan) noexcept {
+    return std::bit_cast<float>(std::bit_cast<std::uint32_t>(p) | x_nan);
+}
+
 /// e^x for float, table-driven: the shorter chain for a few scalars.
 ///
-/// At run time on x86 its only limit is |x| <= 104, applied on the chain by
-/// vrangess (AVX-512DQ: the smaller magnitude of x and 104, with the sign of
-/// x; 2 cycles; a NaN is put back into the scale, off the chain), else by
-/// maxss then minss with the constant as the first operand, so that a NaN
-/// passes through the core. Nothing else is selected: e^-104 rounds to 0, and
+/// At run time on x86 its only limit is |x| <= 104 (limit_104; a NaN is put
+/// back into the scale, off the chain). Nothing else is selected: e^-104 rounds to 0, and
 /// above ln FLT_MAX (x > exp_last_finite) the final product y·scale
 /// overflows to inf by itself (a test checks every float from there to
 /// 104 at run time). The constant-evaluation path below keeps the clamp to
@@ -416,27 +441,13 @@ CTNN_MATH_INLINE constexpr V sigmoid_f32(V z) noexcept {
 /// batch-1 training step 37.8 -> 36.2 ns (clang++: 7.72 -> 7.11, 42.0 -> 41.0);
 /// with maxss/minss (-march=x86-64-v3) predict 8.0 -> 7.7 ns and the value
 /// forms' batch-1 step 37.0 -> 36.0 ns, but the in-place one 38.3 -> 39.0 ns.
-/// (The asm keeps GCC from zeroing the vector's upper lanes first, one more
-/// step on the chain.)
 CTNN_MATH_INLINE constexpr float exp_f32_short(float x) noexcept {
     constexpr float infinity = std::numeric_limits<float>::infinity();
 #if defined(__SSE2__)
     if (!std::is_constant_evaluated()) {
-#if defined(__AVX512DQ__) && (defined(__GNUC__) || defined(__clang__))
-        float xc;
-        asm("vrangess $2, %2, %1, %0" : "=v"(xc) : "v"(x), "vm"(104.0f));  // a NaN gives ±104
-        const exp_parts p = exp_f32_short_core(xc);
-        // vrangess turns a NaN into ±104: the NaN goes into the scale instead,
-        // off the chain (x's bits ORed into a power of two are x, and y·x is x
-        // quieted, as x + inf gives it below)
-        const __m128 xv = _mm_set_ss(x);
-        const __m128 x_if_nan = _mm_and_ps(_mm_cmpunord_ss(xv, xv), xv);
-        return p.y * _mm_cvtss_f32(_mm_or_ps(_mm_set_ss(p.scale), x_if_nan));
-#else
-        const float xc = _mm_cvtss_f32(_mm_min_ss(_mm_set_ss(104.0f), _mm_max_ss(_mm_set_ss(-104.0f), _mm_set_ss(x))));
-        const exp_parts p = exp_f32_short_core(xc);
-        return p.y * p.scale;
-#endif
+        const limited l = limit_104(x);
+        const exp_parts p = exp_f32_short_core(l.x);
+        return p.y * with_nan(p.scale, l.x_nan);  // y·x is x quieted, as x + inf gives it below
     }
 #endif
     const float above = x > -104.0f ? x : -104.0f;               // max: a NaN gives -104
@@ -464,23 +475,20 @@ CTNN_MATH_INLINE constexpr float exp_f32_short(float x) noexcept {
 CTNN_MATH_INLINE constexpr float sigmoid_f32_short(float z) noexcept {
     const float x = -z;
     float xc = x;
+    std::uint32_t x_nan = 0;
 #if defined(__SSE2__)
     if (!std::is_constant_evaluated()) {
-#if defined(__AVX512DQ__) && (defined(__GNUC__) || defined(__clang__))
-        asm("vrangess $2, %2, %1, %0" : "=v"(xc) : "v"(x), "vm"(104.0f));  // |x| <= 104, x's sign; a NaN gives ±104
-#else
-        // maxss, then minss, with x first: a NaN gives -104 (it goes into c below)
-        xc = _mm_cvtss_f32(_mm_min_ss(_mm_max_ss(_mm_set_ss(x), _mm_set_ss(-104.0f)), _mm_set_ss(104.0f)));
-#endif
+        const limited l = limit_104(x);
+        xc = l.x;
+        x_nan = l.x_nan;
     } else
 #endif
     {
         if (x != x) return x + 1.0f;  // the NaN, quieted, as at run time
         xc = x < -104.0f ? -104.0f : (x > 104.0f ? 104.0f : x);
     }
-    const std::uint32_t x_if_nan = x != x ? std::bit_cast<std::uint32_t>(x) : 0u;
     const exp_split s = exp_f32_short_split(xc);
-    const float c = std::bit_cast<float>(std::bit_cast<std::uint32_t>(pow2f(-s.e2)) | x_if_nan);
+    const float c = with_nan(pow2f(-s.e2), x_nan);
     return c / (s.h * s.q + (s.h + c));
 }
 
