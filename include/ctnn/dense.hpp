@@ -103,6 +103,21 @@ struct dense_layer {
         detail::gemm_nt_scaled_row_sums<Out, M, In>(g.dW.elems, g.db.elems, dz.elems, a_prev.elems, inv_m);
     }
 
+    /// one sample whose dZ is δ·s (the one-output pass, network.hpp,
+    /// backprop): dW = δ·(s·a_prevᵀ) and db = δ·s. δ comes last in the step,
+    /// so each gradient is one product after it, not two ((δ·s)·a_prevᵀ); in
+    /// the seed network's batch-1 step, side by side, that took 33.2 -> 31.3 ns
+    /// in place (value forms 29.8 -> 30.1)
+    CTNN_INLINE static constexpr void scaled_parameter_gradients(const matrix<T, Out, 1>& s,
+                                                                 const matrix<T, In, 1>& a_prev, gradients_type& g,
+                                                                 T delta) noexcept {
+        constexpr bool u = detail::unroll<Out * In>;
+        detail::loop<u, Out>([&](size_t i) CTNN_INLINE {
+            detail::loop<u, In>([&](size_t j) CTNN_INLINE { g.dW(i, j) = delta * (s(i, 0) * a_prev(j, 0)); });
+            g.db(i, 0) = delta * s(i, 0);
+        });
+    }
+
     /// dA_prev = Wᵀ·dZ
     template <size_t M>
     CTNN_INLINE constexpr matrix<T, In, M> input_gradient(const matrix<T, Out, M>& dz) const noexcept {

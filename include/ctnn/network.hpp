@@ -184,12 +184,8 @@ public:
     static constexpr size_t cache_bytes = sizeof(cache_type<M>);
     /// bytes of one set of gradients
     static constexpr size_t gradient_bytes = sizeof(gradients_type);
-    /// whether the backward pass for a batch of M carries ∂z_L/∂z and scales it
-    /// by the output's dZ, a single number (one output, one sample; see backprop)
-    template <size_t M>
-    static constexpr bool scalar_delta = output_width == 1 && M == 1;
     /// bytes of the values the backward pass computes along the way for a batch
-    /// of M: each layer's dZ (with a scalar delta, its ∂z_L/∂z instead) and,
+    /// of M: each layer's dZ (one output at batch 1: its ∂z_L/∂z instead) and,
     /// except for the first layer, its dA_prev
     template <size_t M>
     static constexpr size_t backward_temporary_bytes = []<size_t... I>(std::index_sequence<I...>) {
@@ -393,6 +389,11 @@ private:
         }
     }
 
+    /// whether the backward pass for a batch of M carries ∂z_L/∂z and scales it
+    /// by the output's dZ, a single number (one output, one sample; see backprop)
+    template <size_t M>
+    static constexpr bool scalar_delta = output_width == 1 && M == 1;
+
     /// backprop's Delta for the ordinary pass: its d is dZ itself
     struct unscaled {};
 
@@ -428,11 +429,7 @@ private:
             parameter_gradients<I>(d, c.template input_of<I>(), boost::hana::at_c<I>(g.layers), inv_m, delta);
         }
     }
-    /// layer I's dW and db from backprop's d: the layer's own step from dZ = d,
-    /// or, with a scalar delta (batch 1, inv_m = 1), dW = δ·(s·aᵀ) and db = δ·s.
-    /// δ comes last, so each gradient is one product after it, not two
-    /// ((δ·s)·aᵀ); in the seed network's batch-1 step, side by side, that took
-    /// 33.2 -> 31.3 ns in place (value forms 29.8 -> 30.1)
+    /// layer I's dW and db from backprop's d: from dZ = d, or from dZ = δ·d
     template <size_t I, size_t M, class A, class G>
     CTNN_INLINE static constexpr void parameter_gradients(const matrix<T, types::widths[I + 1], M>& d, const A& a,
                                                           G& g, T inv_m, unscaled) noexcept {
@@ -441,12 +438,7 @@ private:
     template <size_t I, class A, class G>
     CTNN_INLINE static constexpr void parameter_gradients(const matrix<T, types::widths[I + 1], 1>& s, const A& a,
                                                           G& g, T, T delta) noexcept {
-        constexpr size_t R = types::widths[I + 1], C = types::widths[I];
-        constexpr bool u = detail::unroll<R * C>;
-        detail::loop<u, R>([&](size_t i) CTNN_INLINE {
-            detail::loop<u, C>([&](size_t j) CTNN_INLINE { g.dW.elems[i * C + j] = delta * (s.elems[i] * a.elems[j]); });
-            g.db.elems[i] = delta * s.elems[i];
-        });
+        layer_type<I>::scaled_parameter_gradients(s, a, g, delta);
     }
 };
 
