@@ -30,6 +30,13 @@ CTNN_INLINE constexpr void for_each_parameter(Net& net, const Grads& g, F&& f, S
     }(std::make_index_sequence<Net::depth>{});
 }
 
+/// whether the compiler is Clang (sgd's stores of small matrices)
+#if defined(__clang__)
+inline constexpr bool clang = true;
+#else
+inline constexpr bool clang = false;
+#endif
+
 /// op(i) for every element index of a matrix type, unrolled when small
 template <class M, class Op>
 CTNN_INLINE constexpr void each_element(Op&& op) noexcept {
@@ -61,24 +68,36 @@ struct sgd {
                     // single-sample step), while scalars come straight from the
                     // stores or registers. Seed network, batch 1: 39.6 -> 37.4 ns.
                     //
-                    // On AVX-512 hardware (CTNN_SIMD_WIDE_BYTES 64), a matrix of less
-                    // than one SIMD register that is not a whole number of 16-byte
-                    // vectors (the seed network's 6, 3, 3, 3 and 1 elements) is
-                    // stored at run time through a volatile glvalue. GCC's and
-                    // Clang's SLP vectorisers otherwise pack such partial vectors
-                    // with their neighbours' updates (the seed network's 25
-                    // parameters into one 64-byte and one 32-byte store), which puts
-                    // four shuffles between the backward pass's last product and the
-                    // store that the next step's first load waits on. Seed network,
-                    // side by side (compare.sh, -O3 -march=native), in place / value
-                    // forms: batch 1 with g++ 36.2 -> 35.3 / 35.1 -> 33.5 ns, with
-                    // clang++ 41.0 -> 34.4 / 41.4 -> 33.9 ns; batch 32, g++ value
-                    // forms 88.3 -> 78.5 ns, clang++ in place 82.4 -> 79.3 ns.
-                    // Measured slower, hence left to the vectorisers: a whole vector
-                    // (the 4 output biases of 8-16-16-4: clang++ 7 %), and any matrix
-                    // on AVX2 (g++ 3 % at batch 32, clang++ 8 % at batch 1) or SSE2
-                    // (g++'s batch-32 value forms 9 %).
-                    constexpr bool scalar_stores = CTNN_SIMD_WIDE_BYTES >= 64 && P::size < CTNN_SIMD_BYTES / sizeof(T) &&
+                    // With Clang on AVX-512 hardware (CTNN_SIMD_WIDE_BYTES 64), a
+                    // matrix of less than one SIMD register that is not a whole number
+                    // of 16-byte vectors (the seed network's 6, 3, 3, 3 and 1 elements)
+                    // is stored at run time through a volatile glvalue. Clang's SLP
+                    // vectoriser otherwise packs such partial vectors with their
+                    // neighbours' updates, building them with a chain of permutes
+                    // (vpermt2ps) between the backward pass's last product and the store
+                    // that the next step's first load waits on. Seed network, side by
+                    // side (clang++ -O3 -march=native), without -> with: batch 1 in
+                    // place 39.5 -> 34.0 ns, value forms 29.8 -> 28.8 ns; batch 32 in
+                    // place 77.2 -> 71.0 ns.
+                    //
+                    // Not with GCC, since the one-sample pass computes every gradient
+                    // as one product after δ (dense::scaled_parameter_gradients), which
+                    // GCC packs into a 64- and a 32-byte vector: the packed update runs
+                    // on those vectors as they are, where scalar stores need each
+                    // element extracted first (lanes 4 to 7 across 128-bit halves).
+                    // Seed network, side by side (g++ -O3 -march=native), with ->
+                    // without: batch 1 30.5 -> 28.0 ns in place, 29.7 -> 27.7 ns in the
+                    // value forms (the same with every loop and function 64-byte
+                    // aligned); batch 32 in place 72.0 -> 73.6 ns, the price (its value
+                    // forms vary from run to run of one binary with the volatile
+                    // stores, 72 or 97 ns, and measure 79 ns without).
+                    //
+                    // Measured slower earlier, hence left to the vectorisers with either
+                    // compiler: a whole vector (the 4 output biases of 8-16-16-4:
+                    // clang++ 7 %), and any matrix on AVX2 (g++ 3 % at batch 32,
+                    // clang++ 8 % at batch 1) or SSE2 (g++'s batch-32 value forms 9 %).
+                    constexpr bool scalar_stores = detail::clang && CTNN_SIMD_WIDE_BYTES >= 64 &&
+                                                   P::size < CTNN_SIMD_BYTES / sizeof(T) &&
                                                    P::size % (16 / sizeof(T)) != 0;
                     detail::each_element<P>([&](size_t i) CTNN_INLINE {
                         const T v = p.elems[i] - rate * d.elems[i];
