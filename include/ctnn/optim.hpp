@@ -76,21 +76,22 @@ struct sgd {
                     // neighbours' updates, building them with a chain of permutes
                     // (vpermt2ps) between the backward pass's last product and the store
                     // that the next step's first load waits on. Seed network, side by
-                    // side (clang++ -O3 -march=native), without -> with: batch 1 in
-                    // place 39.5 -> 34.0 ns, value forms 29.8 -> 28.8 ns; batch 32 in
-                    // place 77.2 -> 71.0 ns.
+                    // side (clang++ -O3 -march=native, medians of 5 alternating runs),
+                    // without -> with: batch 1 in place 39.5 -> 33.9 ns, value forms
+                    // 29.7 -> 29.2 ns; batch 32 in place 76.3 -> 71.9 ns.
                     //
                     // Not with GCC, since the one-sample pass computes every gradient
                     // as one product after δ (dense::scaled_parameter_gradients), which
                     // GCC packs into a 64- and a 32-byte vector: the packed update runs
                     // on those vectors as they are, where scalar stores need each
                     // element extracted first (lanes 4 to 7 across 128-bit halves).
-                    // Seed network, side by side (g++ -O3 -march=native), with ->
-                    // without: batch 1 30.5 -> 28.0 ns in place, 29.7 -> 27.7 ns in the
-                    // value forms (the same with every loop and function 64-byte
-                    // aligned); batch 32 in place 72.0 -> 73.6 ns, the price (its value
-                    // forms vary from run to run of one binary with the volatile
-                    // stores, 72 or 97 ns, and measure 79 ns without).
+                    // Seed network, side by side (g++ -O3 -march=native, medians of 5
+                    // alternating runs), with -> without: batch 1 30.5 -> 28.0 ns in
+                    // place, 29.8 -> 27.9 ns in the value forms (the same with every
+                    // loop and function 64-byte aligned); batch 32 in place 73.5 ->
+                    // 74.9 ns, the price (its value forms vary from run to run of one
+                    // binary with the volatile stores, 72 or 97 ns, and measure 79 ns
+                    // without).
                     //
                     // Measured slower earlier, hence left to the vectorisers with either
                     // compiler: a whole vector (the 4 output biases of 8-16-16-4:
