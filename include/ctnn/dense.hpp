@@ -106,7 +106,7 @@ struct dense_layer {
     /// one sample whose dZ is δ·s (the one-output pass, network.hpp,
     /// backprop): dW = δ·(s·a_prevᵀ) and db = δ·s. δ comes last in the step,
     /// so each gradient is one product after it, not two ((δ·s)·a_prevᵀ); in
-    /// the seed network's batch-1 step, side by side, that took 33.2 -> 31.3 ns
+    /// the seed network's batch-1 step, side by side, that took 33.1 -> 31.3 ns
     /// in place (value forms 29.8 -> 30.1)
     CTNN_INLINE static constexpr void scaled_parameter_gradients(const matrix<T, Out, 1>& s,
                                                                  const matrix<T, In, 1>& a_prev, gradients_type& g,

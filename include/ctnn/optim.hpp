@@ -30,13 +30,6 @@ CTNN_INLINE constexpr void for_each_parameter(Net& net, const Grads& g, F&& f, S
     }(std::make_index_sequence<Net::depth>{});
 }
 
-/// whether the compiler is Clang (sgd's stores of small matrices)
-#if defined(__clang__)
-inline constexpr bool clang = true;
-#else
-inline constexpr bool clang = false;
-#endif
-
 /// op(i) for every element index of a matrix type, unrolled when small
 template <class M, class Op>
 CTNN_INLINE constexpr void each_element(Op&& op) noexcept {
@@ -97,9 +90,12 @@ struct sgd {
                     // compiler: a whole vector (the 4 output biases of 8-16-16-4:
                     // clang++ 7 %), and any matrix on AVX2 (g++ 3 % at batch 32,
                     // clang++ 8 % at batch 1) or SSE2 (g++'s batch-32 value forms 9 %).
-                    constexpr bool scalar_stores = detail::clang && CTNN_SIMD_WIDE_BYTES >= 64 &&
-                                                   P::size < CTNN_SIMD_BYTES / sizeof(T) &&
+#if defined(__clang__)
+                    constexpr bool scalar_stores = CTNN_SIMD_WIDE_BYTES >= 64 && P::size < CTNN_SIMD_BYTES / sizeof(T) &&
                                                    P::size % (16 / sizeof(T)) != 0;
+#else
+                    constexpr bool scalar_stores = false;
+#endif
                     detail::each_element<P>([&](size_t i) CTNN_INLINE {
                         const T v = p.elems[i] - rate * d.elems[i];
                         if (scalar_stores && !std::is_constant_evaluated()) {
