@@ -91,9 +91,12 @@ def machine_description(build_dir):
     }
     cache = pathlib.Path(build_dir or "", "CMakeCache.txt")
     if build_dir and cache.exists():
-        keep = ("CMAKE_CXX_COMPILER:", "CMAKE_BUILD_TYPE:", "CMAKE_CXX_FLAGS:", "CMAKE_CXX_FLAGS_RELEASE:")
-        desc["runtime_build"] = {ln.split(":")[0]: ln.split("=", 1)[1] for ln in cache.read_text().splitlines()
-                                 if ln.startswith(keep)}
+        keep = ("CMAKE_CXX_COMPILER:", "CMAKE_BUILD_TYPE:", "CMAKE_CXX_FLAGS:", "CMAKE_CXX_FLAGS_RELEASE:",
+                "CTNN_BENCH_MARCH:")
+        rb = {ln.split(":")[0]: ln.split("=", 1)[1] for ln in cache.read_text().splitlines() if ln.startswith(keep)}
+        desc["runtime_build"] = rb
+        desc["runtime_build"]["march"] = rb.get("CTNN_BENCH_MARCH") or "(none)"
+        desc["runtime_build"]["vector_bits"] = build_vector_bits(rb)
         commands = pathlib.Path(build_dir, "compile_commands.json")
         if commands.exists():
             for entry in json.loads(commands.read_text()):
@@ -104,6 +107,18 @@ def machine_description(build_dir):
     if build_dir:
         desc["runtime_vector_registers"] = vector_register_use(pathlib.Path(build_dir))
     return desc
+
+
+def build_vector_bits(rb):
+    """the widest vector the benchmark build may use (512 with AVX-512F, 256
+    with AVX, else 128), from the compiler's macros under the build's flags"""
+    flags = (rb.get("CMAKE_CXX_FLAGS", "") + " " + rb.get("CMAKE_CXX_FLAGS_RELEASE", "")).split()
+    if rb.get("CTNN_BENCH_MARCH"):
+        flags.append("-march=" + rb["CTNN_BENCH_MARCH"])
+    macros = run([rb.get("CMAKE_CXX_COMPILER") or "g++", *flags, "-dM", "-E", "-x", "c++", "/dev/null"]) or ""
+    if "__AVX512F__" in macros:
+        return 512
+    return 256 if "__AVX__" in macros else 128
 
 
 def vector_register_use(build_dir):
@@ -274,9 +289,13 @@ class Report:
             (" (borderline: within noise)" if seed and min(seed["wall_s"]) <= 3.0 <= max(seed["wall_s"]) else "")})
 
     def peak(self):
+        """the best FMA peak among the vector widths the benchmark build may use
+        (an AVX2 build is measured against the 256-bit peak on an AVX-512 machine)"""
         if not self.fma or not self.fma.get("widths"):
             return None
-        return max(self.fma["widths"], key=lambda w: w["best_gflops"])
+        bits = (self.machine.get("runtime_build") or {}).get("vector_bits") or 512
+        usable = [w for w in self.fma["widths"] if w["bits"] <= bits]
+        return max(usable, key=lambda w: w["best_gflops"]) if usable else None
 
     def flops(self):
         wl, net = FLOP_CASE
@@ -335,7 +354,8 @@ class Report:
         ]
         if m.get("runtime_build"):
             rb = m["runtime_build"]
-            out.append(f"- runtime benchmark build: {rb.get('CMAKE_BUILD_TYPE', '?')}, "
+            out.append(f"- runtime benchmark build: {rb.get('CMAKE_BUILD_TYPE', '?')}, -march={rb.get('march', '?')} "
+                       f"({rb.get('vector_bits', '?')}-bit vectors at most), "
                        f"`{rb.get('example_compile_command', rb.get('CMAKE_CXX_FLAGS_RELEASE', ''))}`")
         if self.pytorch_context:
             out.append(f"- PyTorch {self.pytorch_context.get('torch')} (Python {self.pytorch_context.get('python')}), "
@@ -393,7 +413,8 @@ class Report:
                 "(2 per multiply-add: forward W·A, backward dZ·A_prevᵀ, and Wᵀ·dZ except for the first layer; bias, "
                 "activations, loss and the SGD update not counted)."
                 + (f" Peak used: {peak['best_gflops']:.1f} GFLOP/s ({peak['width']}, {peak['float_lanes']} floats"
-                   " per vector, the best width measured)." if peak else " No peak measured."), "",
+                   " per vector, the best width measured that the benchmark build can use)." if peak
+                   else " No peak measured."), "",
                 "| implementation | median time | GFLOP/s | fraction of peak |", "| --- | ---: | ---: | ---: |"]
         for r in flops["rows"]:
             frac = "—" if r["fraction_of_peak"] is None else f"{100 * r['fraction_of_peak']:.1f} %"

@@ -93,23 +93,41 @@ inline void set_flops(benchmark::State& st, const problem& p, bool train, size_t
     st.counters["flops"] = benchmark::Counter(flops(p, train, M), benchmark::Counter::kIsIterationInvariantRate);
 }
 
-// The timed loops. The runner lives on the heap and its address escapes
-// (DoNotOptimize on the pointer), so after ClobberMemory() the compiler must
-// assume that its weights and inputs may have changed: nothing is hoisted out
-// of the loop or constant-folded, and every training step is really done
-// (its weights are read again by the next iteration).
+// Compiler barriers of our own instead of benchmark::DoNotOptimize and
+// ClobberMemory. For a non-const lvalue, libbenchmark 1.7's GCC form of
+// DoNotOptimize is asm("" : "+m,r"(x) : : "memory"), and g++ 12 miscompiles
+// that two-alternative constraint in run_train (-O3 -march=x86-64-v3): the
+// loop read the runner's pointer from a stack slot nothing had written, and
+// the training step wrote over the benchmark library's heap. These use one
+// plain constraint each, which GCC and Clang document and agree on.
+
+/// the compiler must assume that the asm reads and writes *p, and everything
+/// reachable from it: *p is in memory with its current value here, and it may
+/// have changed afterwards
+template <class T>
+inline void escape(T* p) noexcept {
+    asm volatile("" : : "r"(p) : "memory");
+}
+/// the compiler must assume that any memory may have been read and written here
+inline void clobber() noexcept { asm volatile("" : : : "memory"); }
+
+// The timed loops. The runner lives on the heap and its address escapes, so
+// after each clobber() the compiler must assume that its weights and inputs
+// may have changed: nothing is hoisted out of the loop or constant-folded,
+// and every training step is really done (its weights are read again by the
+// next iteration). Each result is escaped, so it is really computed.
 
 template <class R>
 void run_predict1(benchmark::State& st, const problem& p) {
     auto r = std::make_unique<R>(p);
-    R* rp = r.get();
-    benchmark::DoNotOptimize(rp);
+    R* const rp = r.get();
+    escape(rp);
     size_t k = 0;
     for (auto _ : st) {
         auto&& y = rp->predict1(k);
-        benchmark::DoNotOptimize(y);
+        escape(&y);
         k = (k + 1) % pool_size;
-        benchmark::ClobberMemory();
+        clobber();
     }
     set_flops(st, p, false, 1);
 }
@@ -117,12 +135,12 @@ void run_predict1(benchmark::State& st, const problem& p) {
 template <class R>
 void run_forward32(benchmark::State& st, const problem& p) {
     auto r = std::make_unique<R>(p);
-    R* rp = r.get();
-    benchmark::DoNotOptimize(rp);
+    R* const rp = r.get();
+    escape(rp);
     for (auto _ : st) {
         auto&& c = rp->forward32();
-        benchmark::DoNotOptimize(c);
-        benchmark::ClobberMemory();
+        escape(&c);
+        clobber();
     }
     set_flops(st, p, false, batch);
 }
@@ -130,12 +148,12 @@ void run_forward32(benchmark::State& st, const problem& p) {
 template <class R, size_t M>
 void run_train(benchmark::State& st, const problem& p) {
     auto r = std::make_unique<R>(p);
-    R* rp = r.get();
-    benchmark::DoNotOptimize(rp);
+    R* const rp = r.get();
+    escape(rp);
     for (auto _ : st) {
         if constexpr (M == 1) rp->train1();
         else rp->train32();
-        benchmark::ClobberMemory();
+        clobber();
     }
     if (!all_finite(rp->params())) st.SkipWithError("training diverged: non-finite parameters");
     set_flops(st, p, true, M);
