@@ -114,7 +114,7 @@ std::string arch_string() {
     std::string widths = std::to_string(Net::input_width);
     std::string acts;
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-        ((widths += "-" + std::to_string(Net::template layer_type<I>::outputs),
+        ((widths += "-" + std::to_string(Net::template layer_type<I>::output_shape::size),
           acts += (I == 0 ? "" : ",") + act_name<typename Net::template layer_type<I>::activation>()),
          ...);
     }(std::make_index_sequence<Net::depth>{});
@@ -143,11 +143,16 @@ void run_case(const std::string& name, const Loss& loss) {
     for (const auto& kv : c.arrays) present.insert(kv.first);
     CHECK(present == expected);
 
+    // every parameter from the key <name><layer> (W0, b0, ...), through the network's visit
     Net net{};
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (load(net.template layer<I>().W, c, "W" + std::to_string(I)), ...);
-        (load(net.template layer<I>().b, c, "b" + std::to_string(I)), ...);
-    }(std::make_index_sequence<Net::depth>{});
+    // appended, not concatenated (a const char* + std::string trips g++ 12's -Wrestrict)
+    const auto key = [](const char* prefix, const char* parameter, std::size_t i) {
+        std::string k = prefix;
+        k += parameter;
+        k += std::to_string(i);
+        return k;
+    };
+    net.visit_indexed([&](std::size_t i, const auto& info, auto& p, auto&...) { load(p, c, key("", info.name, i)); });
     ctnn::matrix<double, Net::input_width, M> X{};
     ctnn::matrix<double, Net::output_width, M> Y{};
     load(X, c, "X");
@@ -158,11 +163,13 @@ void run_case(const std::string& name, const Loss& loss) {
     check_close(net.predict(X), c, "A");
     check_close(ctnn::matrix<double, 1, 1>{{loss.value(cache.output(), Y)}}, c, "loss");
 
-    const auto g = net.backward(cache, Y, loss);
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (check_close(g.template layer<I>().dW, c, "dW" + std::to_string(I)), ...);
-        (check_close(g.template layer<I>().db, c, "db" + std::to_string(I)), ...);
-    }(std::make_index_sequence<Net::depth>{});
+    // every gradient against the key d<name><layer> (dW0, db0, ...)
+    auto g = net.backward(cache, Y, loss);
+    net.visit_indexed(
+        [&](std::size_t i, const auto& info, const auto&, const auto& d) {
+            check_close(d, c, key("d", info.name, i));
+        },
+        g);
 }
 
 using ctnn::dense;

@@ -19,9 +19,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <ctnn/ctnn.hpp>
 #include <ctnn/io/header.hpp>
 
 #include "edges.hpp"
+#include "kinds.hpp"
 #include "mixed.hpp"
 #include "mlp.hpp"
 #include "seed.hpp"
@@ -34,14 +36,19 @@ using namespace ctnn;
 using mlp_net = network<float, input<4>, dense<8, act::relu>, dense<8, act::tanh>, dense<3, act::softmax>>;
 using seed_net = network<float, input<2>, dense<3, act::relu>, dense<3, act::relu>, dense<1, act::sigmoid>>;
 // Linear(3,6,bias=False), LeakyReLU(0.125), Dropout, Linear(6,5), Linear(5,4), LeakyReLU(), Identity, Linear(4,2), Sigmoid
-using mixed_net = network<double, input<3>, dense<6, act::basic_leaky_relu<1, 8>>, dense<5, act::identity>,
-                          dense<4, act::basic_leaky_relu<1, 100>>, dense<2, act::sigmoid>>;
+using mixed_net = network<double, input<3>, dense<6, act::basic_leaky_relu<1, 8>>, dropout<1, 2>,
+                          dense<5, act::identity>, dense<4, act::basic_leaky_relu<1, 100>>, dense<2, act::sigmoid>>;
+// Linear, GELU(tanh), BatchNorm1d, PReLU, Dropout(0.25), Linear, ELU, Softplus, Linear, Hardtanh, SiLU, Linear, Softmax
+using kinds_net = network<float, input<4>, dense<6, act::gelu>, batch_norm, prelu, dropout<1, 4>, dense<5, act::elu>,
+                          activation<act::softplus>, dense<6, act::hard_tanh>, activation<act::silu>,
+                          dense<3, act::softmax>>;
 using edges_net = network<float, input<4>, dense<3, act::identity>>;
 
 static_assert(std::is_same_v<decltype(models::mlp), const mlp_net>);
 static_assert(std::is_same_v<decltype(models::seed), const seed_net>);
 static_assert(std::is_same_v<decltype(torch_export::mixed), const mixed_net>);
 static_assert(std::is_same_v<decltype(edges), const edges_net>);
+static_assert(std::is_same_v<decltype(models::kinds), const kinds_net>);
 
 // the first Linear of the mixed model has no bias: zeros
 static_assert(torch_export::mixed.layer<0>().b == matrix<double, 6, 1>{});
@@ -132,10 +139,15 @@ TEST_CASE("double: no-bias Linear, LeakyReLU(0.125), Dropout, Linear after Linea
     compare_with_torch<16>("mixed.expected", torch_export::mixed, 1e-12);
 }
 TEST_CASE("float edge values: ctnn matches torch") { compare_with_torch<2>("edges.expected", edges, 1e-6); }
+TEST_CASE("every layer kind (BatchNorm1d's running statistics, PReLU, Dropout, GELU, ELU, Softplus, Hardtanh, SiLU): "
+          "ctnn matches torch within 1e-6") {
+    compare_with_torch<16>("kinds.expected", models::kinds, 1e-6);
+}
 
 TEST_CASE("export_pytorch.py writes the text write_header writes for the same network") {
     check_same_text_as_write_header("mlp.hpp", models::mlp, "models::mlp");
     check_same_text_as_write_header("seed.hpp", models::seed, "models::seed");
     check_same_text_as_write_header("mixed.hpp", torch_export::mixed, "torch_export::mixed");
     check_same_text_as_write_header("edges.hpp", edges, "edges");
+    check_same_text_as_write_header("kinds.hpp", models::kinds, "models::kinds");
 }
