@@ -10,6 +10,7 @@
 // and exported with the parameters, never trained.
 #pragma once
 
+#include <ctnn/detail/arch.hpp>
 #include <ctnn/layer.hpp>
 #include <ctnn/math.hpp>
 #include <ctnn/matrix.hpp>
@@ -72,6 +73,17 @@ struct batch_norm_layer {
             for (size_t j = 0; j < M; ++j) y(i, j) = (x(i, j) - running_mean(i, 0)) * inv_std * gamma(i, 0) + beta(i, 0);
         }
         return y;
+    }
+
+    /// predict as y = s ⊙ x + t (the fold hook, fold.hpp): s = γ/√(running_var + eps),
+    /// t = β − running_mean ⊙ s
+    constexpr void inference_affine(matrix<T, F, 1>& s, matrix<T, F, 1>& t) const noexcept {
+        for (size_t i = 0; i < F; ++i) {
+            s(i, 0) = gamma(i, 0) / math::sqrt(running_var(i, 0) + eps);
+            T ms = running_mean(i, 0) * s(i, 0);
+            detail::arch::keep_rounded(ms);  // two roundings whatever the build's contraction
+            t(i, 0) = beta(i, 0) - ms;
+        }
     }
 
     /// training: the statistics of the first `count` columns (the rest is

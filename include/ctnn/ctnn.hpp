@@ -15,6 +15,7 @@
 #include <ctnn/residual.hpp>
 #include <ctnn/init.hpp>
 #include <ctnn/network.hpp>
+#include <ctnn/fold.hpp>
 #include <ctnn/optim.hpp>
 #include <ctnn/train.hpp>
 #include <ctnn/budget.hpp>

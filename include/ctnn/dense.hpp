@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include <ctnn/activations.hpp>
+#include <ctnn/detail/arch.hpp>
 #include <ctnn/layer.hpp>
 #include <ctnn/matrix.hpp>
 
@@ -64,6 +65,20 @@ struct dense_layer {
     CTNN_INLINE static constexpr void visit(Self& l, F&& f, G&... gs) noexcept {
         f(parameter_info<init_rule::weight, In, Out, Act::relu_like>{"W"}, l.W, gs.dW...);
         f(parameter_info<>{"b"}, l.b, gs.db...);
+    }
+
+    /// a per-feature affine map after this layer, y ↦ s ⊙ y + t, taken into W
+    /// and b (the fold hook, fold.hpp): only without an activation, where it is
+    /// W ← diag(s)·W, b ← s ⊙ b + t
+    constexpr void absorb_affine(const matrix<T, Out, 1>& s, const matrix<T, Out, 1>& t) noexcept
+        requires std::is_same_v<Act, act::identity>
+    {
+        for (size_t i = 0; i < Out; ++i) {
+            for (size_t j = 0; j < In; ++j) W(i, j) *= s(i, 0);
+            T bs = b(i, 0) * s(i, 0);
+            detail::arch::keep_rounded(bs);  // two roundings whatever the build's contraction
+            b(i, 0) = bs + t(i, 0);
+        }
     }
 
     /// z = W·A_prev + b (bias broadcast over the M columns), written in place

@@ -138,3 +138,19 @@ inline constexpr bool always_false = false;
 #define CTNN_MSG_NOT_A_LAYER \
     "ctnn: every layer after the input must be a layer description such as ctnn::dense<Units, Act> (a" \
     " type with accepts<Shape>() and bind<T, Shape>)"
+
+// Layers (layer.hpp): a bound layer that breaks the layer concept
+#define CTNN_MSG_LAYER_TYPES \
+    "ctnn: a layer (D::bind<T, Shape>) needs value_type, input_shape, output_shape, gradients_type, " \
+    "cache_type<M> and parameter_count (layer.hpp, the minimal complete definition)"
+#define CTNN_MSG_LAYER_CACHE_OUTPUT \
+    "ctnn: a layer's cache_type<M> needs output(), the layer's output for the next layer (layer.hpp)"
+#define CTNN_MSG_LAYER_PREDICT \
+    "ctnn: a layer needs predict(x) -> its output for a batch, as a const member (layer.hpp)"
+#define CTNN_MSG_LAYER_FORWARD "ctnn: a layer needs forward(x, cache), which fills its cache_type<M> (layer.hpp)"
+#define CTNN_MSG_LAYER_BACKWARD \
+    "ctnn: a layer needs backward(cache, x, dy, grads, batch_scale) -> dx, a batch of its input shape " \
+    "(layer.hpp)"
+#define CTNN_MSG_LAYER_VISIT \
+    "ctnn: a layer needs a static visit(layer, f, grads...) that calls f(info, parameter, gradient...) for " \
+    "each parameter (layer.hpp)"

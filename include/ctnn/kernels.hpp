@@ -494,8 +494,9 @@ CTNN_INLINE inline void dot_order_simd(T* out, Start start, const T* a, const T*
     const auto tiles = [&](size_t i0, size_t j0, auto rows) CTNN_INLINE {
         constexpr size_t RR = decltype(rows)::value;
         // acc = Σ over k ≡ l (mod 8) of a(i, k)·b(k, :), starting at its first product
-        const auto lane = [&](auto lane_index, V (&acc)[RR][NV]) CTNN_INLINE {
-            constexpr size_t l = decltype(lane_index)::value;
+        // one body for the 8 lanes (a lane index known only at run time): 8
+        // copies of it would cost code and compile time, not speed
+        const auto lane = [&](size_t l, V (&acc)[RR][NV]) CTNN_INLINE {
             V bv[NV];
             repeat<NV>([&](size_t n) CTNN_INLINE { load(bv[n], b + l * C + j0 + n * W); });
             repeat<RR>([&](size_t r) CTNN_INLINE {
@@ -505,26 +506,24 @@ CTNN_INLINE inline void dot_order_simd(T* out, Start start, const T* a, const T*
                     keep_rounded(acc[r][n]);  // as dot_partial's first product
                 });
             });
-            loop<U, (K - l - 1) / dot_lanes>([&](size_t c) CTNN_INLINE {
-                const size_t k = l + (c + 1) * dot_lanes;
+            for (size_t k = l + dot_lanes; k < K; k += dot_lanes) {
                 V bk[NV];
                 repeat<NV>([&](size_t n) CTNN_INLINE { load(bk[n], b + k * C + j0 + n * W); });
                 repeat<RR>([&](size_t r) CTNN_INLINE {
                     const T s = a[(i0 + r) * K + k];
                     repeat<NV>([&](size_t n) CTNN_INLINE { acc[r][n] += s * bk[n]; });
                 });
-            });
+            }
         };
         const auto add = [&](V (&x)[RR][NV], const V (&y)[RR][NV]) CTNN_INLINE {
             repeat<RR>([&](size_t r) CTNN_INLINE { repeat<NV>([&](size_t n) CTNN_INLINE { x[r][n] += y[r][n]; }); });
         };
-        using std::integral_constant;
         V x[RR][NV], y[RR][NV], z[RR][NV], w[RR][NV];
-        lane(integral_constant<size_t, 0>{}, x), lane(integral_constant<size_t, 4>{}, y), add(x, y);  // s0 + s4
-        lane(integral_constant<size_t, 2>{}, y), lane(integral_constant<size_t, 6>{}, z), add(y, z);  // s2 + s6
-        add(x, y);  // (s0+s4) + (s2+s6)
-        lane(integral_constant<size_t, 1>{}, y), lane(integral_constant<size_t, 5>{}, z), add(y, z);  // s1 + s5
-        lane(integral_constant<size_t, 3>{}, z), lane(integral_constant<size_t, 7>{}, w), add(z, w);  // s3 + s7
+        lane(0, x), lane(4, y), add(x, y);  // s0 + s4
+        lane(2, y), lane(6, z), add(y, z);  // s2 + s6
+        add(x, y);                          // (s0+s4) + (s2+s6)
+        lane(1, y), lane(5, z), add(y, z);  // s1 + s5
+        lane(3, z), lane(7, w), add(z, w);  // s3 + s7
         add(y, z);
         add(x, y);  // the tree
         repeat<RR>([&](size_t r) CTNN_INLINE {

@@ -269,10 +269,54 @@ concept runs_backward =
         { l.backward(c, x, dy, g, s) } -> std::same_as<batch_t<typename L::value_type, typename L::input_shape, M>>;
     };
 
+/// L visits its parameters (with a gradients_type object)
+template <class L>
+concept visits_parameters = requires(L& l, typename L::gradients_type& g) {
+    L::visit(l, [](const auto&, auto&, auto&...) {}, g);
+};
+
 /// the whole concept for a batch of M
 template <class L, size_t M = 1>
 concept layer = has_layer_types<L> && cache_exposes_output<L, M> && runs_predict<L, M> && runs_forward<L, M> &&
-                runs_backward<L, M>;
+                runs_backward<L, M> && visits_parameters<L>;
+
+namespace detail {
+// the rules as bools, for static_assert (a compiler reports a false bool in
+// one line, where it explains a concept over several)
+template <class L> inline constexpr bool has_layer_types_v = has_layer_types<L>;
+template <class L> inline constexpr bool cache_exposes_output_v = cache_exposes_output<L, 1>;
+template <class L> inline constexpr bool runs_predict_v = runs_predict<L, 1>;
+template <class L> inline constexpr bool runs_forward_v = runs_forward<L, 1>;
+template <class L> inline constexpr bool runs_backward_v = runs_backward<L, 1>;
+template <class L> inline constexpr bool visits_parameters_v = visits_parameters<L>;
+
+/// whether the bound layer L satisfies the concept; a `ctnn: ` message for
+/// the first rule it breaks
+template <class L>
+consteval bool check_bound_layer() {
+    if constexpr (!has_layer_types_v<L>) {
+        static_assert(has_layer_types_v<L>, CTNN_MSG_LAYER_TYPES);
+        return false;
+    } else if constexpr (!cache_exposes_output_v<L>) {
+        static_assert(cache_exposes_output_v<L>, CTNN_MSG_LAYER_CACHE_OUTPUT);
+        return false;
+    } else if constexpr (!runs_predict_v<L>) {
+        static_assert(runs_predict_v<L>, CTNN_MSG_LAYER_PREDICT);
+        return false;
+    } else if constexpr (!runs_forward_v<L>) {
+        static_assert(runs_forward_v<L>, CTNN_MSG_LAYER_FORWARD);
+        return false;
+    } else if constexpr (!runs_backward_v<L>) {
+        static_assert(runs_backward_v<L>, CTNN_MSG_LAYER_BACKWARD);
+        return false;
+    } else if constexpr (!visits_parameters_v<L>) {
+        static_assert(visits_parameters_v<L>, CTNN_MSG_LAYER_VISIT);
+        return false;
+    } else {
+        return true;
+    }
+}
+} // namespace detail
 
 // ---------------------------------------------------------------------------
 // Optional hooks.

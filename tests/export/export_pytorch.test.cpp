@@ -23,6 +23,8 @@
 #include <ctnn/io/header.hpp>
 
 #include "edges.hpp"
+#include "folded.hpp"
+#include "folded_kept.hpp"
 #include "kinds.hpp"
 #include "mixed.hpp"
 #include "mlp.hpp"
@@ -49,6 +51,12 @@ static_assert(std::is_same_v<decltype(models::seed), const seed_net>);
 static_assert(std::is_same_v<decltype(torch_export::mixed), const mixed_net>);
 static_assert(std::is_same_v<decltype(edges), const edges_net>);
 static_assert(std::is_same_v<decltype(models::kinds), const kinds_net>);
+// Linear, BatchNorm1d, ReLU, Linear: the BatchNorm1d folded into the first Linear, or kept
+using folded_net = network<float, input<4>, dense<6>, activation<act::relu>, dense<3>>;
+using folded_kept_net = network<float, input<4>, dense<6>, batch_norm, activation<act::relu>, dense<3>>;
+static_assert(std::is_same_v<decltype(models::folded), const folded_net>);
+static_assert(std::is_same_v<decltype(models::folded_kept), const folded_kept_net>);
+static_assert(std::is_same_v<folded_network<folded_kept_net>, folded_net>);
 
 // the first Linear of the mixed model has no bias: zeros
 static_assert(torch_export::mixed.layer<0>().b == matrix<double, 6, 1>{});
@@ -142,6 +150,19 @@ TEST_CASE("float edge values: ctnn matches torch") { compare_with_torch<2>("edge
 TEST_CASE("every layer kind (BatchNorm1d's running statistics, PReLU, Dropout, GELU, ELU, Softplus, Hardtanh, SiLU): "
           "ctnn matches torch within 1e-6") {
     compare_with_torch<16>("kinds.expected", models::kinds, 1e-6);
+}
+
+TEST_CASE("BatchNorm1d after a Linear, folded or kept: ctnn matches torch within 1e-6") {
+    compare_with_torch<16>("folded.expected", models::folded, 1e-6);
+    compare_with_torch<16>("folded.expected", models::folded_kept, 1e-6);
+}
+TEST_CASE("the exporter folds BatchNorm1d into the Linear before it as fold_batch_norm does, bit for bit") {
+    CHECK(fold_batch_norm(models::folded_kept) == models::folded);
+    // write_header folds it the same way: the same text as the exporter's folded header
+    check_same_text_as_write_header("folded.hpp", models::folded_kept, "models::folded");
+    std::ostringstream kept;
+    REQUIRE(io::write_header(models::folded_kept, "models::folded_kept", kept, io::keep_batch_norm));
+    CHECK(without_line_2(read_file(std::string(CTNN_EXPORT_DIR) + "/folded_kept.hpp")) == without_line_2(kept.str()));
 }
 
 TEST_CASE("export_pytorch.py writes the text write_header writes for the same network") {

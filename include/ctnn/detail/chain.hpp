@@ -152,6 +152,8 @@ constexpr auto operator>>(layer_chain<T, S, Ok, B...>, std::type_identity<D>) no
         return layer_chain<T, S, false, B..., rejected_layer<T, S>>{};
     } else if constexpr (!D::template accepts<S>()) {
         return layer_chain<T, S, false, B..., rejected_layer<T, S>>{};  // accepts() has said why
+    } else if constexpr (!check_bound_layer<typename D::template bind<T, S>>()) {
+        return layer_chain<T, S, false, B..., rejected_layer<T, S>>{};  // the rule it breaks has said so
     } else {
         using L = typename D::template bind<T, S>;
         return layer_chain<T, typename L::output_shape, true, B..., L>{};
