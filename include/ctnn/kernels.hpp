@@ -494,8 +494,8 @@ CTNN_INLINE inline void dot_order_simd(T* out, Start start, const T* a, const T*
     const auto tiles = [&](size_t i0, size_t j0, auto rows) CTNN_INLINE {
         constexpr size_t RR = decltype(rows)::value;
         // acc = Σ over k ≡ l (mod 8) of a(i, k)·b(k, :), starting at its first product
-        // one body for the 8 lanes (a lane index known only at run time): 8
-        // copies of it would cost code and compile time, not speed
+        // one body for the 8 lanes, called in a loop: 8 copies of it cost
+        // code and compile time
         const auto lane = [&](size_t l, V (&acc)[RR][NV]) CTNN_INLINE {
             V bv[NV];
             repeat<NV>([&](size_t n) CTNN_INLINE { load(bv[n], b + l * C + j0 + n * W); });
@@ -518,14 +518,16 @@ CTNN_INLINE inline void dot_order_simd(T* out, Start start, const T* a, const T*
         const auto add = [&](V (&x)[RR][NV], const V (&y)[RR][NV]) CTNN_INLINE {
             repeat<RR>([&](size_t r) CTNN_INLINE { repeat<NV>([&](size_t n) CTNN_INLINE { x[r][n] += y[r][n]; }); });
         };
-        V x[RR][NV], y[RR][NV], z[RR][NV], w[RR][NV];
-        lane(0, x), lane(4, y), add(x, y);  // s0 + s4
-        lane(2, y), lane(6, z), add(y, z);  // s2 + s6
-        add(x, y);                          // (s0+s4) + (s2+s6)
-        lane(1, y), lane(5, z), add(y, z);  // s1 + s5
-        lane(3, z), lane(7, w), add(z, w);  // s3 + s7
-        add(y, z);
-        add(x, y);  // the tree
+        V part[dot_lanes][RR][NV];
+        for (size_t l = 0; l < dot_lanes; ++l) lane(l, part[l]);  // one copy of the lane's code
+        auto& x = part[0];
+        add(x, part[4]);   // s0 + s4
+        add(part[2], part[6]);
+        add(x, part[2]);   // (s0+s4) + (s2+s6)
+        add(part[1], part[5]);
+        add(part[3], part[7]);
+        add(part[1], part[3]);
+        add(x, part[1]);   // the tree
         repeat<RR>([&](size_t r) CTNN_INLINE {
             repeat<NV>([&](size_t n) CTNN_INLINE {
                 T* o = out + (i0 + r) * C + j0 + n * W;
