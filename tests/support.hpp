@@ -39,7 +39,8 @@ void for_each_parameter(Net& net, const Grads& g, F&& f) {
 /// a layer with state (dropout's mask stream, batch_norm's running
 /// statistics) does the same in each.
 template <class Net, class X, class Y, class Loss>
-double gradient_check(Net net, const X& x, const Y& y, Loss loss, double h = 1e-6) {
+double gradient_check(const Net& start, const X& x, const Y& y, Loss loss, double h = 1e-6) {
+    Net net = start;  // by reference: g++ notes an ABI change for 32-byte-aligned arguments by value
     Net first = net;
     const auto cache = first.forward(x);
     const auto grads = net.backward(cache, y, loss);
