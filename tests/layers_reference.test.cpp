@@ -23,7 +23,7 @@
 #include <ctnn/ctnn.hpp>
 #include <ctnn/io/header.hpp>
 
-#include "reference_file.hpp"
+#include "reference_checks.hpp"
 
 namespace {
 
@@ -34,32 +34,11 @@ using ctnn_test::ref_file;
 constexpr double rel_tol = 1e-9;
 constexpr double abs_floor = 1e-3;
 
-const ref_file& reference() {
-    static const ref_file f = ctnn_test::parse_reference(CTNN_TEST_DATA_DIR "/reference/layers_reference.txt");
-    return f;
-}
-
-const ref_case& require_case(const std::string& name) {
-    const ref_file& f = reference();
-    INFO("reference file: " CTNN_TEST_DATA_DIR "/reference/layers_reference.txt "
-         "(regenerate with /usr/bin/python3 tests/reference/make_layers_reference.py)");
-    REQUIRE(f.opened);
-    INFO(f.error);
-    REQUIRE(f.error.empty());
-    INFO("case " << name);
-    REQUIRE(f.cases.count(name) == 1);
-    return f.cases.at(name);
-}
-
-const ref_array& require_array(const ref_case& c, const std::string& key, std::size_t rows, std::size_t cols) {
-    INFO("array " << key);
-    REQUIRE(c.arrays.count(key) == 1);
-    const ref_array& a = c.arrays.at(key);
-    REQUIRE(a.rows == rows);
-    REQUIRE(a.cols == cols);
-    REQUIRE(a.values.size() == rows * cols);
-    return a;
-}
+const ctnn_test::reference_source source{CTNN_TEST_DATA_DIR "/reference/layers_reference.txt",
+                                          "tests/reference/make_layers_reference.py"};
+const ref_file& reference() { return ctnn_test::reference(source); }
+const ref_case& require_case(const std::string& name) { return ctnn_test::require_case(source, name); }
+using ctnn_test::require_array;
 
 template <std::size_t R, std::size_t C>
 void load(ctnn::matrix<double, R, C>& m, const ref_case& c, const std::string& key) {

@@ -32,7 +32,7 @@
 
 #include <ctnn/ctnn.hpp>
 
-#include "reference_file.hpp"
+#include "reference_checks.hpp"
 
 namespace {
 
@@ -47,32 +47,11 @@ constexpr double abs_floor = 1e-3;
 /// |got - ref| scaled by max(|ref|, abs_floor); agreement means <= rel_tol
 double scaled_error(double got, double ref) { return std::abs(got - ref) / std::max(std::abs(ref), abs_floor); }
 
-const ref_file& reference() {
-    static const ref_file f = parse_reference(CTNN_TEST_DATA_DIR "/reference/pytorch_reference.txt");
-    return f;
-}
-
-const ref_case& require_case(const std::string& name) {
-    const ref_file& f = reference();
-    INFO("reference file: " CTNN_TEST_DATA_DIR "/reference/pytorch_reference.txt "
-         "(regenerate with /usr/bin/python3 tests/reference/make_reference.py)");
-    REQUIRE(f.opened);
-    INFO(f.error);
-    REQUIRE(f.error.empty());
-    INFO("case " << name);
-    REQUIRE(f.cases.count(name) == 1);
-    return f.cases.at(name);
-}
-
-const ref_array& require_array(const ref_case& c, const std::string& key, std::size_t rows, std::size_t cols) {
-    INFO("array " << key);
-    REQUIRE(c.arrays.count(key) == 1);
-    const ref_array& a = c.arrays.at(key);
-    CHECK(a.rows == rows);
-    CHECK(a.cols == cols);
-    REQUIRE((a.rows == rows && a.cols == cols && a.values.size() == rows * cols));
-    return a;
-}
+const ctnn_test::reference_source source{CTNN_TEST_DATA_DIR "/reference/pytorch_reference.txt",
+                                          "tests/reference/make_reference.py"};
+const ref_file& reference() { return ctnn_test::reference(source); }
+const ref_case& require_case(const std::string& name) { return ctnn_test::require_case(source, name); }
+using ctnn_test::require_array;
 
 /// m = the reference array `key`, after checking that it has m's shape
 template <std::size_t R, std::size_t C>

@@ -49,52 +49,25 @@ torch.set_default_dtype(torch.float64)
 M64 = (1 << 64) - 1
 
 # ---------------------------------------------------------------------------
-# ctnn's generator (include/ctnn/init.hpp), for dropout's masks
-
-
-def splitmix64(state):
-    state = (state + 0x9E3779B97F4A7C15) & M64
-    z = state
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
-    return state, z ^ (z >> 31)
-
-
-def rotl(x, k):
-    return ((x << k) | (x >> (64 - k))) & M64
-
-
-class Xoshiro256ss:
-    def __init__(self, seed):
-        self.s = []
-        for _ in range(4):
-            seed, v = splitmix64(seed)
-            self.s.append(v)
-
-    def __call__(self):
-        s = self.s
-        result = (rotl((s[1] * 5) & M64, 7) * 9) & M64
-        t = (s[1] << 17) & M64
-        s[2] ^= s[0]
-        s[3] ^= s[1]
-        s[1] ^= s[2]
-        s[0] ^= s[3]
-        s[2] ^= t
-        s[3] = rotl(s[3], 45)
-        return result
+# ctnn's generator (include/ctnn/init.hpp), for dropout's masks: the
+# generator itself is make_init_reference.py's, checked there against
+# initialize(seed)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_init_reference import Xoshiro256ss, splitmix64  # noqa: E402
+from make_reference import fmt_array  # noqa: E402  (the file format is one)
 
 
 def layer_stream(seed, index):
     st = seed ^ ((0xD1B54A32D192ED03 * (index + 1)) & M64)
     _, v = splitmix64(st)
-    return Xoshiro256ss(v)
+    return Xoshiro256ss(v).next
 
 
 def dropout_mask(seed, index, num, den, features, m):
     """the mask of the first training pass of dropout<num, den>, layer `index`
     of a network initialised with `seed` (a layer without parameters: its
     stream is seeded by the first draw of the layer's generator)"""
-    stream = Xoshiro256ss(layer_stream(seed, index)())
+    stream = Xoshiro256ss(layer_stream(seed, index)()).next
     threshold = int(num / den * 2.0 ** 53)
     scale = den / (den - num)
     vals = [scale if (stream() >> 11) >= threshold else 0.0 for _ in range(features * m)]
@@ -304,13 +277,6 @@ CASES = [
                        ("residual", [("dense", 5, "elu"), ("activation", "softplus"), ("dense", 6, "hard_tanh")]),
                        ("activation", "silu"), ("dense", 3, "softmax")], "cross_entropy", 7, 7, 5, 1400),
 ]
-
-
-def fmt_array(key, t):
-    t = t.detach()
-    assert t.dtype == torch.float64 and t.dim() == 2, key
-    vals = " ".join(repr(float(v)) for v in t.reshape(-1).tolist())
-    return "%s %d %d %s" % (key, t.shape[0], t.shape[1], vals)
 
 
 def main():
