@@ -182,8 +182,10 @@ struct sigmoid : detail::elementwise<sigmoid> {
     static constexpr bool relu_like = false;
     static constexpr bool lanewise = true;  // value() takes a float/double or a SIMD vector of them
     template <class T> CTNN_INLINE static constexpr T value(T z) noexcept {
-        if constexpr (std::is_floating_point_v<T>) {
-            // e^-z overflows to inf for z < -88.7 (float), and 1/(1+inf) = 0: never NaN
+        if constexpr (std::is_same_v<T, float>) {
+            return math::detail::sigmoid_f32(z);  // the vector lanes' chain, for one float too
+        } else if constexpr (std::is_floating_point_v<T>) {
+            // e^-z overflows to inf for z < -709 (double), and 1/(1+inf) = 0: never NaN
             return T(1) / (T(1) + math::exp(-z));
         } else if constexpr (std::is_same_v<std::remove_cvref_t<decltype(z[0])>, float>) {
             return math::detail::sigmoid_f32(z);  // lane for lane as for one float

@@ -279,7 +279,7 @@ CTNN_MATH_INLINE constexpr V exp_f32(V x) noexcept {
     return std::bit_cast<V>((y & ~over) | (0x7f800000u & over) | nan_bits(x));
 }
 
-/// 1 / (1 + e^-z) on a SIMD vector of floats: the sigmoid's pass over a
+/// 1 / (1 + e^-z) on a float or a SIMD vector of floats: the sigmoid of a
 /// batch. The bits of 1 / (1 + exp_f32(-z)), lane for lane; at run time on x86
 /// on a shorter chain (no selects, 3 steps fewer), because two of its steps are fused
 /// multiply-adds that round exactly as the separate steps did (2^j scales

@@ -174,11 +174,14 @@ CTNN_INLINE inline V mask_positive(V, V d) noexcept {
 #endif
 
 // ---------------------------------------------------------------------------
-// The sigmoid's one limit, |x| <= 104 with x's sign, on a float vector.
+// The sigmoid's one limit, |x| <= 104 with x's sign, on a float or a float vector.
 
-/// whether limit_104 takes a float vector of sizeof(V) bytes here
+/// whether limit_104 takes V (a float, or a float vector of sizeof(V) bytes) here
 template <class V>
 inline constexpr bool has_limit_104 = [] {
+#if CTNN_ARCH_X86
+    if constexpr (std::is_same_v<V, float>) return true;
+#endif
 #if CTNN_ARCH_X86 && defined(__AVX512DQ__) && defined(__AVX512VL__)
     return sizeof(V) == 16 || sizeof(V) == 32 || sizeof(V) == 64;
 #elif CTNN_ARCH_X86 && defined(__AVX512DQ__)
@@ -199,21 +202,34 @@ inline constexpr bool has_limit_104 = [] {
 template <class V>
 CTNN_INLINE inline V limit_104(V x) noexcept {
     V xc;
-#if defined(__AVX512DQ__) && defined(__AVX512VL__)
-    __asm__("vrangeps $2, %2, %1, %0" : "=v"(xc) : "v"(x), "vm"(V{} + 104.0f));
+    if constexpr (std::is_same_v<V, float>) {
+        // the scalar instructions themselves: an intrinsic would first widen
+        // x to a vector (a vinsertps on the chain with GCC)
+#if defined(__AVX512DQ__)
+        __asm__("vrangess $2, %2, %1, %0" : "=v"(xc) : "v"(x), "v"(104.0f));
+#elif defined(__AVX__)
+        __asm__("vmaxss %2, %1, %0\n\tvminss %3, %0, %0" : "=&x"(xc) : "x"(x), "x"(-104.0f), "x"(104.0f));
 #else
-    if constexpr (sizeof(V) == 64) {
+        xc = x;
+        __asm__("maxss %1, %0\n\tminss %2, %0" : "+x"(xc) : "x"(-104.0f), "x"(104.0f));
+#endif
+    } else if constexpr (sizeof(V) == 64 || (sizeof(V) != 16 && sizeof(V) != 32)) {
 #if defined(__AVX512DQ__)
         __asm__("vrangeps $2, %2, %1, %0" : "=v"(xc) : "v"(x), "vm"(V{} + 104.0f));
 #endif
-    } else if constexpr (sizeof(V) == 16) {
-        xc = (V)_mm_min_ps(_mm_max_ps((__m128)x, (__m128)(V{} - 104.0f)), (__m128)(V{} + 104.0f));
     } else {
+#if defined(__AVX512DQ__) && defined(__AVX512VL__)
+        __asm__("vrangeps $2, %2, %1, %0" : "=v"(xc) : "v"(x), "vm"(V{} + 104.0f));
+#else
+        if constexpr (sizeof(V) == 16) {
+            xc = (V)_mm_min_ps(_mm_max_ps((__m128)x, (__m128)(V{} - 104.0f)), (__m128)(V{} + 104.0f));
+        } else {
 #if defined(__AVX__)
-        xc = (V)_mm256_min_ps(_mm256_max_ps((__m256)x, (__m256)(V{} - 104.0f)), (__m256)(V{} + 104.0f));
+            xc = (V)_mm256_min_ps(_mm256_max_ps((__m256)x, (__m256)(V{} - 104.0f)), (__m256)(V{} + 104.0f));
+#endif
+        }
 #endif
     }
-#endif
     return xc;
 }
 #else
