@@ -205,7 +205,7 @@ inline constexpr bool has_limit_104 = [] {
 
 #if CTNN_ARCH_X86
 /// x limited to |x| <= 104 with x's sign: vrangeps with AVX-512DQ (the smaller
-/// magnitude of x and 104; 2 cycles; a NaN gives ±104), else maxps then minps
+/// magnitude of x and 104 in one instruction; a NaN gives ±104), else maxps then minps
 /// (a NaN gives -104); the caller carries a NaN separately
 template <class V>
 CTNN_INLINE inline V limit_104(V x) noexcept {
