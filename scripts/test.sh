@@ -24,6 +24,7 @@ run() {
     local name=$1 labels=$2
     shift 2
     echo "=== $name ==="
+    local start=$SECONDS
     cmake -S . -B "build/$name" "$@" >/dev/null
     cmake --build "build/$name" -j"$jobs" 2>&1 | { grep -vE '^\[ *[0-9]+%\]|^-- ' || true; }
     local status=0
@@ -35,6 +36,7 @@ run() {
     fail=$(sed -E 's/.*passed, ([0-9]+) tests failed.*/\1/' <<<"$line")
     passed=$((passed + total - fail))
     failed=$((failed + fail))
+    echo "=== $name: $((total - fail)) of $total passed in $((SECONDS - start)) s ==="
 }
 
 run gcc '.*' -DCMAKE_CXX_COMPILER=g++ -DCMAKE_BUILD_TYPE=Release -DCTNN_REQUIRE_TORCH=ON -DCTNN_BUILD_EMBEDDED=ON -DCTNN_BUILD_BENCHMARKS=ON
@@ -49,5 +51,5 @@ else
     echo "=== avx2: skipped, this CPU cannot run AVX2 + FMA code ==="
 fi
 
-echo "ctnn: $passed passed, $failed failed"
+echo "ctnn: $passed passed, $failed failed, in $SECONDS s"
 [ "$failed" -eq 0 ]

@@ -230,7 +230,7 @@ TEST_CASE("one output, batch 1: the scaled pass agrees with the ordinary one to 
     INFO("largest error, scaled pass " << worst_scaled << ", ordinary pass " << worst_ordinary);
     // Float rounding through a forward pass of up to five layers: measured
     // 1.2e-5 for both passes (5.5e-6 with the former short sigmoid, which
-    // rounded 1 + e^-z more closely for z > 0; math.hpp, sigmoid_f32_short)
+    // rounded 1 + e^-z more closely for z > 0)
     CHECK(worst_scaled < 2e-5);
     CHECK(worst_scaled <= 2 * worst_ordinary);
 }

@@ -51,7 +51,7 @@ TEST_CASE("write_header writes exactly the expected text (written by hand)") {
         "// Values are exact hex floats; W is row-major (outputs x inputs), b has one value per output.\n"
         "#pragma once\n"
         "\n"
-        "#include <ctnn/activations.hpp>\n"
+        "#include <ctnn/dense.hpp>\n"
         "#include <ctnn/network.hpp>\n"
         "\n"
         "inline constexpr ctnn::network<float, ctnn::input<1>, ctnn::dense<2, ctnn::act::basic_leaky_relu<1, 4>>, "

@@ -32,7 +32,7 @@
 
 #include <ctnn/ctnn.hpp>
 
-#include "reference_file.hpp"
+#include "reference_checks.hpp"
 
 namespace {
 
@@ -47,32 +47,11 @@ constexpr double abs_floor = 1e-3;
 /// |got - ref| scaled by max(|ref|, abs_floor); agreement means <= rel_tol
 double scaled_error(double got, double ref) { return std::abs(got - ref) / std::max(std::abs(ref), abs_floor); }
 
-const ref_file& reference() {
-    static const ref_file f = parse_reference(CTNN_TEST_DATA_DIR "/reference/pytorch_reference.txt");
-    return f;
-}
-
-const ref_case& require_case(const std::string& name) {
-    const ref_file& f = reference();
-    INFO("reference file: " CTNN_TEST_DATA_DIR "/reference/pytorch_reference.txt "
-         "(regenerate with /usr/bin/python3 tests/reference/make_reference.py)");
-    REQUIRE(f.opened);
-    INFO(f.error);
-    REQUIRE(f.error.empty());
-    INFO("case " << name);
-    REQUIRE(f.cases.count(name) == 1);
-    return f.cases.at(name);
-}
-
-const ref_array& require_array(const ref_case& c, const std::string& key, std::size_t rows, std::size_t cols) {
-    INFO("array " << key);
-    REQUIRE(c.arrays.count(key) == 1);
-    const ref_array& a = c.arrays.at(key);
-    CHECK(a.rows == rows);
-    CHECK(a.cols == cols);
-    REQUIRE((a.rows == rows && a.cols == cols && a.values.size() == rows * cols));
-    return a;
-}
+const ctnn_test::reference_source source{CTNN_TEST_DATA_DIR "/reference/pytorch_reference.txt",
+                                          "tests/reference/make_reference.py"};
+const ref_file& reference() { return ctnn_test::reference(source); }
+const ref_case& require_case(const std::string& name) { return ctnn_test::require_case(source, name); }
+using ctnn_test::require_array;
 
 /// m = the reference array `key`, after checking that it has m's shape
 template <std::size_t R, std::size_t C>
@@ -114,7 +93,7 @@ std::string arch_string() {
     std::string widths = std::to_string(Net::input_width);
     std::string acts;
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-        ((widths += "-" + std::to_string(Net::template layer_type<I>::outputs),
+        ((widths += "-" + std::to_string(Net::template layer_type<I>::output_shape::size),
           acts += (I == 0 ? "" : ",") + act_name<typename Net::template layer_type<I>::activation>()),
          ...);
     }(std::make_index_sequence<Net::depth>{});
@@ -143,11 +122,16 @@ void run_case(const std::string& name, const Loss& loss) {
     for (const auto& kv : c.arrays) present.insert(kv.first);
     CHECK(present == expected);
 
+    // every parameter from the key <name><layer> (W0, b0, ...), through the network's visit
     Net net{};
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (load(net.template layer<I>().W, c, "W" + std::to_string(I)), ...);
-        (load(net.template layer<I>().b, c, "b" + std::to_string(I)), ...);
-    }(std::make_index_sequence<Net::depth>{});
+    // appended, not concatenated (a const char* + std::string trips g++ 12's -Wrestrict)
+    const auto key = [](const char* prefix, const char* parameter, std::size_t i) {
+        std::string k = prefix;
+        k += parameter;
+        k += std::to_string(i);
+        return k;
+    };
+    net.visit_indexed([&](std::size_t i, const auto& info, auto& p, auto&...) { load(p, c, key("", info.name, i)); });
     ctnn::matrix<double, Net::input_width, M> X{};
     ctnn::matrix<double, Net::output_width, M> Y{};
     load(X, c, "X");
@@ -158,11 +142,13 @@ void run_case(const std::string& name, const Loss& loss) {
     check_close(net.predict(X), c, "A");
     check_close(ctnn::matrix<double, 1, 1>{{loss.value(cache.output(), Y)}}, c, "loss");
 
-    const auto g = net.backward(cache, Y, loss);
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (check_close(g.template layer<I>().dW, c, "dW" + std::to_string(I)), ...);
-        (check_close(g.template layer<I>().db, c, "db" + std::to_string(I)), ...);
-    }(std::make_index_sequence<Net::depth>{});
+    // every gradient against the key d<name><layer> (dW0, db0, ...)
+    auto g = net.backward(cache, Y, loss);
+    net.visit_indexed(
+        [&](std::size_t i, const auto& info, const auto&, const auto& d) {
+            check_close(d, c, key("d", info.name, i));
+        },
+        g);
 }
 
 using ctnn::dense;

@@ -56,7 +56,8 @@ inline ref_file parse_reference(const std::string& path) {
             current = nullptr;
         } else if (!current) {
             fail("'" + key + "' outside a case");
-        } else if (key == "arch" || key == "loss_name" || key == "batch" || key == "optimizer") {
+        } else if (key == "arch" || key == "loss_name" || key == "batch" || key == "optimizer" || key == "layers" ||
+                   key == "count" || key == "seed") {
             // metadata: the rest of the line, single-space separated
             std::string rest;
             std::getline(ls >> std::ws, rest);

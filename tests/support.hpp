@@ -22,32 +22,41 @@ double max_rel_diff(const ctnn::matrix<T, R, C>& a, const ctnn::matrix<T, R, C>&
     return worst;
 }
 
-/// Calls f(layer_index, W or b matrix, the matching gradient matrix) for every
-/// parameter matrix of a network, in layer order.
+/// Calls f(layer_index, parameter matrix, the matching gradient matrix) for
+/// every trainable parameter of a network, in the network's visit order.
 template <class Net, class Grads, class F>
 void for_each_parameter(Net& net, const Grads& g, F&& f) {
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        ((f(I, net.template layer<I>().W, g.template layer<I>().dW),
-          f(I, net.template layer<I>().b, g.template layer<I>().db)),
-         ...);
-    }(std::make_index_sequence<Net::depth>{});
+    net.visit_indexed(
+        [&](std::size_t layer, const auto& info, auto& p, auto&... d) {
+            if constexpr (std::remove_cvref_t<decltype(info)>::trainable) f(layer, p, d...);
+        },
+        g);
 }
 
 /// The largest deviation between backward()'s gradients and central finite
-/// differences of loss.value(forward(X).output(), Y), step h, over all parameters.
+/// differences of loss.value(forward(X).output(), Y), step h, over all
+/// parameters. Every forward pass runs on a fresh copy of the network, so that
+/// a layer with state (dropout's mask stream, batch_norm's running
+/// statistics) does the same in each.
 template <class Net, class X, class Y, class Loss>
-double gradient_check(Net net, const X& x, const Y& y, Loss loss, double h = 1e-6) {
-    const auto cache = net.forward(x);
+double gradient_check(const Net& start, const X& x, const Y& y, Loss loss, double h = 1e-6) {
+    Net net = start;  // by reference: g++ notes an ABI change for 32-byte-aligned arguments by value
+    Net first = net;
+    const auto cache = first.forward(x);
     const auto grads = net.backward(cache, y, loss);
     double worst = 0;
     Net probe = net;
+    const auto loss_of = [&](const Net& n) {
+        Net copy = n;
+        return double(loss.value(copy.forward(x).output(), y));
+    };
     for_each_parameter(probe, grads, [&](std::size_t, auto& p, const auto& dp) {
         for (std::size_t i = 0; i < p.size; ++i) {
             const auto saved = p.elems[i];
             p.elems[i] = saved + h;
-            const double up = loss.value(probe.forward(x).output(), y);
+            const double up = loss_of(probe);
             p.elems[i] = saved - h;
-            const double down = loss.value(probe.forward(x).output(), y);
+            const double down = loss_of(probe);
             p.elems[i] = saved;
             const double fd = (up - down) / (2 * h);
             worst = std::fmax(worst, std::fabs(fd - dp.elems[i]) / std::fmax(1.0, std::fabs(fd)));

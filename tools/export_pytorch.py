@@ -1,27 +1,36 @@
 #!/usr/bin/env python3
-"""Export a PyTorch MLP (a torch.nn.Sequential of Linear layers and activations)
-as a ctnn constexpr C++ header: the same text ctnn::io::write_header writes for
-a network of the same type and parameters, so the two are interchangeable.
+"""Export a PyTorch model (a torch.nn.Sequential) as a ctnn constexpr C++
+header: the same text ctnn::io::write_header writes for a network of the same
+type and parameters, so the two are interchangeable.
 
     export_pytorch.py model.pt --name models::net -o net.hpp [--type float|double]
     export_pytorch.py state.pt --activations relu,relu,sigmoid --name net -o net.hpp
 
 The input is a file written by torch.save: either the module itself (a
-torch.nn.Sequential, nested Sequentials are flattened) or its state dict (then
-give one activation per Linear layer with --activations, since a state dict
-holds no activations).
+torch.nn.Sequential, nested Sequentials are flattened) or the state dict of a
+plain MLP of Linear layers (then give one activation per Linear layer with
+--activations, since a state dict holds no activations).
 
-Supported layers (module input):
-  Linear             -> ctnn::dense<out_features, Act>; without bias the biases are 0
-  ReLU, LeakyReLU, Sigmoid, Tanh, Softmax(dim=-1, 1 or None), Identity
-                     -> the activation of the Linear before it; a Linear followed
-                        by another Linear (or by nothing) gets ctnn::act::identity
-  Dropout            -> skipped (it is the identity at inference), with a note
-Anything else (BatchNorm, Conv, GELU, ...) is rejected with its index and type.
+Supported modules (module input), as the table LAYERS below maps them:
+  Linear             -> ctnn::dense<out_features, Act>; without bias the biases are 0.
+                        The activation right after it becomes Act; a Linear
+                        followed by no activation gets ctnn::act::identity
+  ReLU, LeakyReLU, Sigmoid, Tanh, Softmax(dim=-1, 1 or None), ELU, GELU(approximate='tanh'),
+  SiLU, Hardtanh(-1, 1), Softplus(beta=1, threshold=20)
+                     -> the activation of the Linear before it, or else a
+                        ctnn::activation<Act> layer of its own (after BatchNorm1d, ...)
+  Identity           -> nothing
+  Dropout(p)         -> ctnn::dropout<Num, Den> with Num/Den = p (the identity at inference)
+  BatchNorm1d(F)     -> ctnn::batch_norm (eps 1e-5, affine, with running statistics); right
+                        after a Linear with no activation it is folded into that
+                        dense layer, as ctnn::io::write_header folds it (ctnn::fold_batch_norm)
+  PReLU              -> ctnn::prelu (one slope per feature; a single shared slope is copied to each)
+Anything else (Conv1d, LayerNorm, exact GELU, ...) is rejected with its index and type.
 
-LeakyReLU's slope becomes ctnn::act::basic_leaky_relu<Num, Den>, which computes
-T(Num) / T(Den); the simplest Num/Den (int) for which that equals T(slope) in the
-chosen element type T is used, and a slope with none is rejected.
+LeakyReLU's slope becomes ctnn::act::basic_leaky_relu<Num, Den> and ELU's alpha
+ctnn::act::basic_elu<Num, Den>, which compute T(Num) / T(Den); the simplest
+Num/Den (int) for which that equals T(value) in the chosen element type T is
+used, and a value with none is rejected.
 
 --activations names: identity, relu, leaky_relu (slope 0.01) or leaky_relu:SLOPE,
 sigmoid, tanh, softmax.
@@ -92,13 +101,13 @@ def divide(num, den, ctype):
     return float(num) / float(den)
 
 
-def leaky_slope_fraction(slope, ctype, where):
-    """(Num, Den) with int Num, Den > 0 and T(Num)/T(Den) == T(slope): the first
-    convergent of slope's continued fraction that works (the simplest one)."""
-    if not math.isfinite(slope):
-        raise ExportError(f"{where}: negative_slope {slope} is not finite")
-    target = round_to(slope, ctype)
-    exact = fractions.Fraction(slope)
+def exact_fraction(value, ctype, where, what, spelling):
+    """(Num, Den) with int Num, Den > 0 and T(Num)/T(Den) == T(value): the first
+    convergent of value's continued fraction that works (the simplest one)."""
+    if not math.isfinite(value):
+        raise ExportError(f"{where}: {what} {value} is not finite")
+    target = round_to(value, ctype)
+    exact = fractions.Fraction(value)
     # convergents of the continued fraction of the exact binary value
     h0, h1, k0, k1 = 0, 1, 1, 0
     x = exact
@@ -113,9 +122,13 @@ def leaky_slope_fraction(slope, ctype, where):
         if x == a:
             break
         x = 1 / (x - a)
-    raise ExportError(f"{where}: negative_slope {slope!r} cannot be represented exactly by ctnn: no Num/Den "
-                      f"with int Num and Den (ctnn::act::basic_leaky_relu<Num, Den>) gives {ctype}(Num) / "
-                      f"{ctype}(Den) == {ctype}({slope!r})")
+    raise ExportError(f"{where}: {what} {value!r} cannot be represented exactly by ctnn: no Num/Den "
+                      f"with int Num and Den ({spelling}<Num, Den>) gives {ctype}(Num) / "
+                      f"{ctype}(Den) == {ctype}({value!r})")
+
+
+def leaky_slope_fraction(slope, ctype, where):
+    return exact_fraction(slope, ctype, where, "negative_slope", "ctnn::act::basic_leaky_relu")
 
 
 def activation_spelling(act):
@@ -125,6 +138,11 @@ def activation_spelling(act):
         if (num, den) == (1, 100):
             return "ctnn::act::leaky_relu"  # = basic_leaky_relu<1, 100>, as write_header spells it
         return f"ctnn::act::basic_leaky_relu<{num}, {den}>"
+    if kind == "elu":
+        num, den = act[1], act[2]
+        if (num, den) == (1, 1):
+            return "ctnn::act::elu"  # = basic_elu<1, 1>
+        return f"ctnn::act::basic_elu<{num}, {den}>"
     return f"ctnn::act::{kind}"
 
 
@@ -141,30 +159,77 @@ def hex_literal(value, ctype):
     return text + ("f" if ctype == "float" else "")
 
 
-def header_text(layers, in_features, ctype, name):
-    """layers: [(W rows as lists of floats, b list, act)], values already in ctype"""
+# ---------------------------------------------------------------------------
+# ctnn's layer kinds, as the header names them. A layer is a dict:
+#   spelling  its description (ctnn::dense<3, ctnn::act::relu>)
+#   header    the ctnn header that defines it
+#   out       its output width
+#   params    [(name, rows of values, is a weight, trainable)] in the order of
+#             the layer's visit (which is the order of its members)
+# Adding a layer kind to the exporter is one entry of LAYERS (module -> layer).
+
+def dense_layer(w, b, act):
+    return {"spelling": f"ctnn::dense<{len(w)}, {activation_spelling(act)}>", "header": "ctnn/dense.hpp",
+            "out": len(w), "params": [("W", w, True, True), ("b", [[v] for v in b], False, True)]}
+
+
+def activation_layer(act, width):
+    return {"spelling": f"ctnn::activation<{activation_spelling(act)}>", "header": "ctnn/activation_layer.hpp",
+            "out": width, "params": []}
+
+
+def fold_batch_norm(dense, bn, ctype):
+    """bn folded into dense (a dense layer without activation), in ctnn's
+    arithmetic and order (include/ctnn/fold.hpp, batch_norm's inference_affine,
+    dense's absorb_affine): s = gamma / sqrt(running_var + eps),
+    t = beta - running_mean*s, W <- s*W, b <- b*s + t, every step rounded to ctype"""
+    import numpy
+    f = numpy.float32 if ctype == "float" else numpy.float64
+    gamma, beta, mean, var = ([f(r[0]) for r in v] for _, v, _, _ in bn["params"])
+    W, b = dense["params"][0][1], dense["params"][1][1]
+    for i in range(len(W)):
+        s = f(gamma[i] / numpy.sqrt(var[i] + f(1e-5)))
+        t = f(beta[i] - f(mean[i] * s))
+        W[i] = [float(f(f(w) * s)) for w in W[i]]
+        b[i] = [float(f(f(f(b[i][0]) * s) + t))]
+
+
+def header_text(layers, in_features, ctype, name, folded=0):
+    """the header write_header writes for a network of `layers` (dicts, values already in ctype)"""
     check_cxx_name(name)
     ns, _, ident = name.rpartition("::")
-    widths = [in_features] + [len(w) for w, _, _ in layers]
-    count = sum(len(w) * len(w[0]) + len(b) for w, b, _ in layers)
+    widths = [in_features] + [l["out"] for l in layers]
+    count = sum(len(v) * len(v[0]) for l in layers for _, v, _, trainable in l["params"] if trainable)
     size = 4 if ctype == "float" else 8
+    headers = []
+    for l in layers:
+        if l["header"] not in headers:
+            headers.append(l["header"])
     net_type = f"ctnn::network<{ctype}, ctnn::input<{in_features}>" + "".join(
-        f", ctnn::dense<{len(w)}, {activation_spelling(a)}>" for w, _, a in layers) + ">"
+        ", " + l["spelling"] for l in layers) + ">"
     out = [f"// {name}: a {'-'.join(map(str, widths))} ctnn network ({ctype}, {count} parameters, "
            f"{count * size} bytes)\n",
            f"// Generated by tools/export_pytorch.py (ctnn {CTNN_VERSION} header format); do not edit, "
            "regenerate it from the trained model.\n",
-           "// Values are exact hex floats; W is row-major (outputs x inputs), b has one value per output.\n",
-           "#pragma once\n\n#include <ctnn/activations.hpp>\n#include <ctnn/network.hpp>\n\n"]
+           "// Values are exact hex floats; W is row-major (outputs x inputs), b has one value per output.\n"]
+    if folded:
+        out.append(f"// {folded} batch_norm layer{'s' if folded > 1 else ''} folded into the dense layer before "
+                   "(ctnn::fold_batch_norm).\n")
+    out.append("#pragma once\n\n")
+    out += [f"#include <{h}>\n" for h in headers]
+    out.append("#include <ctnn/network.hpp>\n\n")
     if ns:
         out.append(f"namespace {ns} {{\n\n")
     out.append(f"inline constexpr {net_type} {ident}{{{{\n")
-    for index, (w, b, act) in enumerate(layers):
-        rows, cols = len(w), len(w[0])
-        out.append(f"    // layer {index}: dense<{rows}, {activation_spelling(act)}>, W {rows}x{cols}, b {rows}x1\n")
-        out.append("    {{{" + ",\n       ".join(", ".join(hex_literal(v, ctype) for v in row) for row in w) + "}},\n")
-        out.append("     {{" + ", ".join(hex_literal(v, ctype) for v in b) + "}}}"
-                   + ("," if index + 1 < len(layers) else "") + "\n")
+    for index, l in enumerate(layers):
+        spelled = l["spelling"][len("ctnn::"):]
+        shapes = "".join(f", {n} {len(v)}x{len(v[0])}" for n, v, _, _ in l["params"])
+        out.append(f"    // layer {index}: {spelled}{shapes}\n")
+        groups = []
+        for _, v, is_weight, _ in l["params"]:
+            rows = [", ".join(hex_literal(x, ctype) for x in row) for row in v]
+            groups.append("{{" + (",\n       " if is_weight else ", ").join(rows) + "}}")
+        out.append("    {" + ",\n     ".join(groups) + "}" + ("," if index + 1 < len(layers) else "") + "\n")
     out.append("}};\n")
     if ns:
         out.append(f"\n}} // namespace {ns}\n")
@@ -212,54 +277,149 @@ def flatten(module, prefix=""):
     return out
 
 
-def layers_from_module(module, ctype):
+def module_activation(m, ctype, where):
+    """the ctnn activation of an activation module, None if m is not one"""
+    import torch.nn as nn
+    if isinstance(m, nn.ReLU):
+        return ("relu",)
+    if isinstance(m, nn.LeakyReLU):
+        return ("leaky_relu",) + leaky_slope_fraction(float(m.negative_slope), ctype, where)
+    if isinstance(m, nn.Sigmoid):
+        return ("sigmoid",)
+    if isinstance(m, nn.Tanh):
+        return ("tanh",)
+    if isinstance(m, nn.Softmax):
+        if m.dim not in (-1, 1, None):
+            raise ExportError(f"{where}: dim={m.dim}; ctnn's softmax is over the features of a sample, "
+                              "which is dim=-1 (or 1) for a (batch, features) input")
+        return ("softmax",)
+    if isinstance(m, nn.ELU):
+        return ("elu",) + exact_fraction(float(m.alpha), ctype, where, "alpha", "ctnn::act::basic_elu")
+    if isinstance(m, nn.GELU):
+        if m.approximate != "tanh":
+            raise ExportError(f"{where}: approximate='{m.approximate}'; ctnn's gelu is the tanh form, "
+                              "nn.GELU(approximate='tanh')")
+        return ("gelu",)
+    if isinstance(m, nn.SiLU):
+        return ("silu",)
+    if isinstance(m, nn.Hardtanh):
+        if (float(m.min_val), float(m.max_val)) != (-1.0, 1.0):
+            raise ExportError(f"{where}: min_val={m.min_val}, max_val={m.max_val}; ctnn's hard_tanh is "
+                              "Hardtanh(-1, 1)")
+        return ("hard_tanh",)
+    if isinstance(m, nn.Softplus):
+        if float(m.beta) != 1.0 or float(m.threshold) != 20.0:
+            raise ExportError(f"{where}: beta={m.beta}, threshold={m.threshold}; ctnn's softplus is "
+                              "Softplus(beta=1, threshold=20)")
+        return ("softplus",)
+    return None
+
+
+def layers_from_module(module, ctype, fold=True):
+    """ctnn layers (dicts, see LAYERS) from a Sequential; returns (layers, input width, notes)"""
     import torch.nn as nn
     if not isinstance(module, nn.Sequential):
         raise ExportError(f"the model is a {type(module).__name__}, not a torch.nn.Sequential; save a Sequential "
                           "or its state_dict() (with --activations)")
-    layers = []   # [weight, bias, act or None, index of the Linear]
+    layers = []
     notes = []
-    last_activation = None
+    width = None        # the features that flow between layers
+    folded = 0          # batch_norm layers folded into the dense layer before
+    in_features = None  # the network's input width
+    open_dense = None   # a Linear whose activation may still follow: [W, b, where]
+
+    def close_dense(act):
+        nonlocal open_dense
+        w, b, _ = open_dense
+        layers.append(dense_layer(w, b, act))
+        open_dense = None
+
     for index, (path, m) in enumerate(flatten(module)):
         kind = type(m).__name__
         where = f"layer {path} ({kind})"
+        act = module_activation(m, ctype, where)
+        if act is not None:
+            if open_dense is not None:
+                close_dense(act)
+            elif width is None:
+                raise ExportError(f"{where} comes first; a network starts with a layer that fixes its input "
+                                  "width (Linear, BatchNorm1d)")
+            else:
+                layers.append(activation_layer(act, width))
+            continue
+        if open_dense is not None:
+            close_dense(("identity",))
+        if isinstance(m, nn.Identity):
+            continue
         if isinstance(m, nn.Linear):
-            layers.append([m.weight, m.bias, None, path])
+            if width is not None and m.in_features != width:
+                raise ExportError(f"{where}: takes {m.in_features} inputs but the layer before gives {width}")
+            if width is None:
+                in_features = m.in_features
+            w = tensor_values(m.weight, ctype, f"layer {index} (module '{path}'), W")
             if m.bias is None:
                 notes.append(f"{where} has no bias: exported with zero biases")
-            last_activation = None
+                b = [0.0] * m.out_features
+            else:
+                b = tensor_values(m.bias, ctype, f"layer {index} (module '{path}'), b")
+            open_dense = [w, b, where]
+            width = m.out_features
             continue
-        if isinstance(m, (nn.Identity, nn.Dropout)):
-            if isinstance(m, nn.Dropout):
-                notes.append(f"{where} skipped: dropout is the identity at inference")
-            continue
-        if isinstance(m, nn.ReLU):
-            act = ("relu",)
-        elif isinstance(m, nn.LeakyReLU):
-            act = ("leaky_relu",) + leaky_slope_fraction(float(m.negative_slope), ctype, where)
-        elif isinstance(m, nn.Sigmoid):
-            act = ("sigmoid",)
-        elif isinstance(m, nn.Tanh):
-            act = ("tanh",)
-        elif isinstance(m, nn.Softmax):
-            if m.dim not in (-1, 1, None):
-                raise ExportError(f"{where}: dim={m.dim}; ctnn's softmax is over the features of a sample, "
-                                  "which is dim=-1 (or 1) for a (batch, features) input")
-            act = ("softmax",)
+        if width is None:
+            raise ExportError(f"{where} comes first; a network starts with a layer that fixes its input "
+                              "width (Linear)")
+        if isinstance(m, nn.Dropout):
+            frac = fractions.Fraction(float(m.p)).limit_denominator(65535)
+            if frac >= 1:
+                raise ExportError(f"{where}: p={m.p}; ctnn's dropout needs p < 1")
+            if float(frac) != float(m.p):
+                notes.append(f"{where}: p={m.p} exported as {frac.numerator}/{frac.denominator} "
+                             "(training only: dropout is the identity at inference)")
+            layers.append({"spelling": f"ctnn::dropout<{frac.numerator}, {frac.denominator}>",
+                           "header": "ctnn/dropout.hpp", "out": width, "params": []})
+        elif isinstance(m, nn.BatchNorm1d):
+            if m.num_features != width:
+                raise ExportError(f"{where}: {m.num_features} features but the layer before gives {width}")
+            if not m.affine or not m.track_running_stats:
+                raise ExportError(f"{where}: ctnn's batch_norm has a scale and a shift (affine=True) and "
+                                  "running statistics (track_running_stats=True)")
+            if float(m.eps) != 1e-5:
+                raise ExportError(f"{where}: eps={m.eps}; ctnn's batch_norm has eps 1e-5")
+            if m.momentum != 0.1:
+                notes.append(f"{where}: momentum={m.momentum}; ctnn's batch_norm trains with 0.1 "
+                             "(inference does not depend on it)")
+            col = lambda t, what: [[v] for v in tensor_values(t, ctype, f"layer {index} (module '{path}'), {what}")]
+            bn = {"spelling": "ctnn::batch_norm", "header": "ctnn/batch_norm.hpp", "out": width,
+                  "params": [("gamma", col(m.weight, "gamma"), False, True),
+                             ("beta", col(m.bias, "beta"), False, True),
+                             ("running_mean", col(m.running_mean, "running_mean"), False, False),
+                             ("running_var", col(m.running_var, "running_var"), False, False)]}
+            previous = layers[-1] if layers else None
+            if fold and previous is not None and previous["spelling"].startswith("ctnn::dense<") and \
+                    previous["spelling"].endswith(", ctnn::act::identity>"):
+                fold_batch_norm(previous, bn, ctype)  # as write_header does (ctnn::fold_batch_norm)
+                folded += 1
+            else:
+                layers.append(bn)
+        elif isinstance(m, nn.PReLU):
+            alpha = tensor_values(m.weight, ctype, f"layer {index} (module '{path}'), alpha")
+            if len(alpha) == 1 and width != 1:
+                notes.append(f"{where}: one shared slope, copied to each of the {width} features "
+                             "(ctnn's prelu has one per feature)")
+                alpha = alpha * width
+            if len(alpha) != width:
+                raise ExportError(f"{where}: {len(alpha)} slopes for {width} features")
+            layers.append({"spelling": "ctnn::prelu", "header": "ctnn/prelu.hpp", "out": width,
+                           "params": [("alpha", [[v] for v in alpha], False, True)]})
         else:
-            raise ExportError(f"{where} is not supported: ctnn exports plain MLPs of Linear layers with "
-                              "ReLU, LeakyReLU, Sigmoid, Tanh, Softmax or Identity activations (Dropout is skipped)")
-        if not layers:
-            raise ExportError(f"{where} comes before any Linear layer; ctnn applies an activation after a "
-                              "dense layer only")
-        if layers[-1][2] is not None:
-            raise ExportError(f"{where} follows another activation ({last_activation}) of the same Linear "
-                              "layer; ctnn applies one activation per dense layer")
-        layers[-1][2] = act
-        last_activation = where
+            raise ExportError(f"{where} is not supported: ctnn exports Sequentials of Linear, BatchNorm1d, "
+                              "PReLU, Dropout, Identity and the activations ReLU, LeakyReLU, Sigmoid, Tanh, "
+                              "Softmax, ELU, GELU(approximate='tanh'), SiLU, Hardtanh, Softplus")
+    if open_dense is not None:
+        close_dense(("identity",))
     if not layers:
-        raise ExportError("the model has no Linear layer")
-    return [(w, b, a or ("identity",), p) for w, b, a, p in layers], notes
+        raise ExportError("the model has no layer")
+    return layers, in_features, notes, folded
 
 
 def layers_from_state_dict(state, activations, ctype):
@@ -295,7 +455,7 @@ def layers_from_state_dict(state, activations, ctype):
         f"layer {p} has no bias: exported with zero biases" for p, _ in weights if p not in biases]
 
 
-def export(model_path, name, ctype, activations):
+def export(model_path, name, ctype, activations, fold=True):
     import torch
     check_cxx_name(name)
     try:
@@ -306,12 +466,11 @@ def export(model_path, name, ctype, activations):
         if activations is not None:
             raise ExportError("--activations is only for a state dict; the file holds a module, whose "
                               "activations are used")
-        raw, notes = layers_from_module(obj, ctype)
-    elif isinstance(obj, dict):
-        raw, notes = layers_from_state_dict(obj, activations, ctype)
-    else:
+        layers, in_features, notes, folded = layers_from_module(obj, ctype, fold)
+        return header_text(layers, in_features, ctype, name, folded), notes
+    if not isinstance(obj, dict):
         raise ExportError(f"{model_path} holds a {type(obj).__name__}, neither a torch.nn.Sequential nor a state dict")
-
+    raw, notes = layers_from_state_dict(obj, activations, ctype)
     layers = []
     width = None
     for index, (w, b, act, path) in enumerate(raw):
@@ -325,7 +484,7 @@ def export(model_path, name, ctype, activations):
         width = rows
         wv = tensor_values(w, ctype, f"layer {index} (module '{path}'), W")
         bv = tensor_values(b, ctype, f"layer {index} (module '{path}'), b") if b is not None else [0.0] * rows
-        layers.append((wv, bv, act))
+        layers.append(dense_layer(wv, bv, act))
     return header_text(layers, raw[0][0].shape[1], ctype, name), notes
 
 
@@ -336,10 +495,13 @@ def main(argv=None):
     parser.add_argument("--name", required=True, help="C++ name of the network object, e.g. models::net")
     parser.add_argument("--type", choices=("float", "double"), default="float", help="element type (default float)")
     parser.add_argument("--activations", help="for a state dict: one per Linear layer, e.g. relu,tanh,softmax")
+    parser.add_argument("--keep-batch-norm", action="store_true",
+                        help="keep BatchNorm1d as ctnn::batch_norm even after a Linear without activation "
+                             "(as write_header(net, name, out, ctnn::io::keep_batch_norm))")
     parser.add_argument("-o", "--output", required=True, help="header to write")
     args = parser.parse_args(argv)
     try:
-        text, notes = export(args.model, args.name, args.type, args.activations)
+        text, notes = export(args.model, args.name, args.type, args.activations, not args.keep_batch_norm)
     except ExportError as e:
         print(f"export_pytorch.py: error: {e}; nothing written", file=sys.stderr)
         return 1

@@ -132,15 +132,15 @@ problem make_problem(const std::string& name) {
     net->initialize(weight_seed);
     p.widths.push_back(Net::input_width);
     [&]<size_t... I>(std::index_sequence<I...>) {
-        auto one = [&](const auto& layer) {
-            using L = std::remove_cvref_t<decltype(layer)>;
-            p.widths.push_back(L::outputs);
-            p.acts.push_back(act_of<typename L::activation>());
-            p.W.emplace_back(layer.W.elems, layer.W.elems + L::outputs * L::inputs);
-            p.b.emplace_back(layer.b.elems, layer.b.elems + L::outputs);
-        };
-        (one(net->template layer<I>()), ...);
+        ((p.widths.push_back(Net::template layer_type<I>::output_shape::size),
+          p.acts.push_back(act_of<typename Net::template layer_type<I>::activation>())),
+         ...);
     }(std::make_index_sequence<Net::depth>{});
+    // the parameters through the network's visit: each dense layer's weight, then its bias
+    net->visit([&](const auto& info, const auto& m, const auto&...) {
+        (std::remove_cvref_t<decltype(info)>::init == ctnn::init_rule::weight ? p.W : p.b)
+            .emplace_back(m.elems, m.elems + m.size);
+    });
     fill_data(p);
     return p;
 }

@@ -73,14 +73,8 @@ struct ctnn_runner {
     }
     float loss32() const { return Loss{}.value(net.forward(X).output(), Y); }
     std::vector<std::vector<float>> params() const {
-        std::vector<std::vector<float>> out;
-        [&]<size_t... I>(std::index_sequence<I...>) {
-            auto one = [&](const auto& l) {
-                out.emplace_back(l.W.elems, l.W.elems + l.W.size);
-                out.emplace_back(l.b.elems, l.b.elems + l.b.size);
-            };
-            (one(net.template layer<I>()), ...);
-        }(std::make_index_sequence<Net::depth>{});
+        std::vector<std::vector<float>> out;  // W0, b0, W1, b1, ...: the network's visit order
+        net.visit([&](const auto&, const auto& m, const auto&...) { out.emplace_back(m.elems, m.elems + m.size); });
         return out;
     }
 };

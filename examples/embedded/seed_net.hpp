@@ -3,7 +3,7 @@
 // models::moons is of exactly this type.
 #pragma once
 
-#include <ctnn/activations.hpp>
+#include <ctnn/dense.hpp>
 #include <ctnn/network.hpp>
 
 using seed_net = ctnn::network<float,

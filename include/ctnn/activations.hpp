@@ -40,30 +40,73 @@ struct elementwise {
         return a;
     }
     /// a = g(z), written in place (the forward pass fills its cache this way).
-    /// Fewer than short_run elements: straight-line scalars, value_short() if
-    /// the activation has one. Otherwise a lanewise value() runs on explicit
-    /// vectors of the products' width (their loads then match the stores just
-    /// before them), other value()s in a loop the compilers may vectorise.
-    /// Without SIMD, only a cheap value() is unrolled beyond short_run
-    /// elements (code size on a microcontroller).
+    /// A lanewise value() runs on explicit vectors of the products' width
+    /// (their loads then match the stores just before them), other value()s
+    /// in a loop the compilers may vectorise; a vector lane and a scalar give
+    /// the same bits, so a sample's activation does not depend on its batch.
+    /// Fewer than short_run elements are straight-line scalars; without SIMD,
+    /// only a cheap value() is unrolled beyond that (code size on a
+    /// microcontroller).
     template <class T, size_t R, size_t C>
     CTNN_INLINE static constexpr void apply_into(const matrix<T, R, C>& z, matrix<T, R, C>& a) noexcept {
         constexpr bool unroll = ctnn::detail::unroll_elements<R * C> && (Derived::cheap || R * C < short_run);
-        if constexpr (R * C < short_run && requires(T v) { Derived::value_short(v); }) {
-            ctnn::detail::loop<true, R * C>([&](size_t i) CTNN_INLINE { a.elems[i] = Derived::value_short(z.elems[i]); });
-        } else if constexpr (Derived::lanewise) {
+        if constexpr (Derived::lanewise) {
             ctnn::detail::map_n<R * C, unroll, !Derived::cheap>(
                 a.elems, [](auto v) CTNN_INLINE { return Derived::value(v); }, z.elems);
         } else {
             ctnn::detail::loop<unroll, R * C>([&](size_t i) CTNN_INLINE { a.elems[i] = Derived::value(z.elems[i]); });
         }
     }
-    /// Below this many elements a matrix is a few scalars: unrolled, and an
-    /// activation's value_short() (if it has one) is used instead of value().
-    /// A constant, not the target's vector width, so that a network gives the
-    /// same bits on every target.
+    /// Below this many elements a matrix is a few scalars, unrolled. A
+    /// constant, not the target's vector width.
     static constexpr size_t short_run = 8;
+
+    /// dZ = dA ⊙ g'(Z), from the scalar derivative (the activations with a
+    /// cheaper form from A define their own)
+    template <class T, size_t R, size_t C>
+    CTNN_INLINE static constexpr matrix<T, R, C> backward(const matrix<T, R, C>& z, const matrix<T, R, C>&,
+                                                          const matrix<T, R, C>& da) noexcept {
+        matrix<T, R, C> dz{};
+        ctnn::detail::loop<ctnn::detail::unroll_elements<R * C> && Derived::cheap, R * C>(
+            [&](size_t i) CTNN_INLINE { dz.elems[i] = da.elems[i] * Derived::derivative(z.elems[i]); });
+        return dz;
+    }
+
+    /// the C++ spelling (io/header.hpp): ctnn::act::<name>; for Derived, not
+    /// for a type derived from it
+    using spelled_as = Derived;
+    template <class Sink>
+    static constexpr void spell(Sink& s) {
+        s.text("ctnn::act::");
+        s.text(Derived::name);
+    }
 };
+
+/// e^z − 1: float by ctnn's own exp (the same bits at compile and run time;
+/// an absolute error of about one ulp of 1 near 0), double by math::expm1
+template <class T>
+CTNN_INLINE constexpr T exp_minus_one(T z) noexcept {
+    if constexpr (std::is_same_v<T, float>) {
+        return math::exp(z) - 1.0f;
+    } else {
+        return math::expm1(z);
+    }
+}
+
+/// 1 / (1 + e^-z) as a scalar, for the activations built on it
+template <class T>
+CTNN_INLINE constexpr T logistic(T z) noexcept {
+    return T(1) / (T(1) + math::exp(-z));
+}
+
+/// ln(1 + e^z) for z <= 20 in double with ctnn's own exp and log (so a float
+/// result has the same bits at compile and run time), as log1p(e^z): for
+/// e^z below double's epsilon the result is e^z itself
+constexpr double softplus_core(double z) noexcept {
+    const double u = math::detail::exp(z);
+    const double w = 1.0 + u;
+    return w == 1.0 ? u : math::detail::log(w) * (u / (w - 1.0));
+}
 } // namespace detail
 
 /// g(z) = z
@@ -106,6 +149,19 @@ struct basic_leaky_relu : detail::elementwise<basic_leaky_relu<SlopeNum, SlopeDe
     static constexpr bool cheap = true;
     static constexpr bool relu_like = true;
     template <class T> CTNN_INLINE static constexpr T slope() noexcept { return T(SlopeNum) / T(SlopeDen); }
+    /// ctnn::act::leaky_relu for the default slope, else ctnn::act::basic_leaky_relu<Num, Den>
+    template <class Sink>
+    static constexpr void spell(Sink& s) {
+        if constexpr (SlopeNum == 1 && SlopeDen == 100) {
+            s.text("ctnn::act::leaky_relu");
+        } else {
+            s.text("ctnn::act::basic_leaky_relu<");
+            s.integer(SlopeNum);
+            s.text(", ");
+            s.integer(SlopeDen);
+            s.text(">");
+        }
+    }
     template <class T> CTNN_INLINE static constexpr T value(T z) noexcept { return z > T(0) ? z : slope<T>() * z; }
     template <class T> CTNN_INLINE static constexpr T derivative(T z) noexcept { return z > T(0) ? T(1) : slope<T>(); }
     template <class T, size_t R, size_t C>
@@ -126,24 +182,15 @@ struct sigmoid : detail::elementwise<sigmoid> {
     static constexpr bool relu_like = false;
     static constexpr bool lanewise = true;  // value() takes a float/double or a SIMD vector of them
     template <class T> CTNN_INLINE static constexpr T value(T z) noexcept {
-        if constexpr (std::is_floating_point_v<T>) {
-            // e^-z overflows to inf for z < -88.7 (float), and 1/(1+inf) = 0: never NaN
+        if constexpr (std::is_same_v<T, float>) {
+            return math::detail::sigmoid_f32(z);  // the vector lanes' chain, for one float too
+        } else if constexpr (std::is_floating_point_v<T>) {
+            // e^-z overflows to inf for z < -709 (double), and 1/(1+inf) = 0: never NaN
             return T(1) / (T(1) + math::exp(-z));
         } else if constexpr (std::is_same_v<std::remove_cvref_t<decltype(z[0])>, float>) {
             return math::detail::sigmoid_f32(z);  // lane for lane as for one float
         } else {
             return detail::per_lane(z, [](auto v) CTNN_INLINE { return value(v); });
-        }
-    }
-    /// value() for a few scalars (fewer than short_run): float uses a sigmoid
-    /// on the table-driven exp, whose chain is about half as long (2 ulp at
-    /// most over all floats; math.hpp, sigmoid_f32_short); double is value()
-    /// itself
-    template <class T> CTNN_INLINE static constexpr T value_short(T z) noexcept {
-        if constexpr (std::is_same_v<T, float>) {
-            return math::detail::sigmoid_f32_short(z);
-        } else {
-            return value(z);
         }
     }
     template <class T> CTNN_INLINE static constexpr T derivative(T z) noexcept {
@@ -192,6 +239,11 @@ struct softmax {
     static constexpr const char* name = "softmax";
     static constexpr bool relu_like = false;
     static constexpr bool is_elementwise = false;
+    using spelled_as = softmax;
+    template <class Sink>
+    static constexpr void spell(Sink& s) {
+        s.text("ctnn::act::softmax");
+    }
 
     // Each pass runs along a row, over all columns at once (the contiguous
     // direction, so it vectorises); every column still sees its own operations
@@ -237,6 +289,98 @@ struct softmax {
             ctnn::detail::loop<u, C>([&](size_t j) CTNN_INLINE { dz(i, j) = a(i, j) * (da(i, j) - dot[j]); });
         });
         return dz;
+    }
+};
+
+/// ELU: z for z > 0, α·(e^z − 1) otherwise, α = AlphaNum / AlphaDen (as
+/// PyTorch's nn.ELU(alpha)); g'(z) = α·e^z for z <= 0
+template <int AlphaNum = 1, int AlphaDen = 1>
+struct basic_elu : detail::elementwise<basic_elu<AlphaNum, AlphaDen>> {
+    static_assert(AlphaDen > 0, "ctnn: elu's alpha denominator must be positive");
+    static constexpr const char* name = "elu";
+    static constexpr bool relu_like = true;
+    template <class T> CTNN_INLINE static constexpr T alpha() noexcept { return T(AlphaNum) / T(AlphaDen); }
+    template <class T> CTNN_INLINE static constexpr T value(T z) noexcept {
+        return z > T(0) ? z : alpha<T>() * detail::exp_minus_one(z);
+    }
+    template <class T> CTNN_INLINE static constexpr T derivative(T z) noexcept {
+        return z > T(0) ? T(1) : alpha<T>() * math::exp(z);
+    }
+    /// ctnn::act::elu for alpha 1, else ctnn::act::basic_elu<Num, Den>
+    template <class Sink>
+    static constexpr void spell(Sink& s) {
+        if constexpr (AlphaNum == 1 && AlphaDen == 1) {
+            s.text("ctnn::act::elu");
+        } else {
+            s.text("ctnn::act::basic_elu<");
+            s.integer(AlphaNum);
+            s.text(", ");
+            s.integer(AlphaDen);
+            s.text(">");
+        }
+    }
+};
+/// ELU with alpha 1
+using elu = basic_elu<>;
+
+/// GELU, tanh form (PyTorch's nn.GELU(approximate='tanh')):
+/// ½·z·(1 + tanh(√(2/π)·(z + 0.044715·z³)))
+struct gelu : detail::elementwise<gelu> {
+    static constexpr const char* name = "gelu";
+    static constexpr bool relu_like = true;
+    template <class T> static constexpr T beta = T(0.79788456080286535587989211986876);  // √(2/π)
+    template <class T> static constexpr T kappa = T(0.044715);
+    template <class T> CTNN_INLINE static constexpr T value(T z) noexcept {
+        const T inner = beta<T> * (z + kappa<T> * (z * z * z));
+        return T(0.5) * z * (T(1) + math::tanh(inner));
+    }
+    /// as PyTorch's gelu_backward (tanh form)
+    template <class T> CTNN_INLINE static constexpr T derivative(T z) noexcept {
+        const T z2 = z * z;
+        const T t = math::tanh(beta<T> * (z + kappa<T> * (z2 * z)));
+        const T left = T(0.5) * z;
+        const T right = T(1) + t;
+        return T(0.5) * right + left * (T(1) - t * t) * beta<T> * (T(1) + T(3) * kappa<T> * z2);
+    }
+};
+
+/// SiLU (swish): z·σ(z); g'(z) = σ(z)·(1 + z·(1 − σ(z)))
+struct silu : detail::elementwise<silu> {
+    static constexpr const char* name = "silu";
+    static constexpr bool relu_like = true;
+    template <class T> CTNN_INLINE static constexpr T value(T z) noexcept { return z * detail::logistic(z); }
+    template <class T> CTNN_INLINE static constexpr T derivative(T z) noexcept {
+        const T s = detail::logistic(z);
+        return s * (T(1) + z * (T(1) - s));
+    }
+};
+
+/// hard tanh: z limited to [−1, 1] (PyTorch's nn.Hardtanh()); g'(z) = 1
+/// strictly inside, 0 at and beyond ±1, as PyTorch
+struct hard_tanh : detail::elementwise<hard_tanh> {
+    static constexpr const char* name = "hard_tanh";
+    static constexpr bool relu_like = false;
+    static constexpr bool cheap = true;
+    template <class T> CTNN_INLINE static constexpr T value(T z) noexcept {
+        return z < T(-1) ? T(-1) : (z > T(1) ? T(1) : z);
+    }
+    template <class T> CTNN_INLINE static constexpr T derivative(T z) noexcept {
+        return (z > T(-1) && z < T(1)) ? T(1) : T(0);
+    }
+};
+
+/// softplus: ln(1 + e^z), and z itself above 20 (PyTorch's nn.Softplus(),
+/// beta 1, threshold 20); g'(z) = e^z / (e^z + 1), 1 above 20
+struct softplus : detail::elementwise<softplus> {
+    static constexpr const char* name = "softplus";
+    static constexpr bool relu_like = true;
+    template <class T> CTNN_INLINE static constexpr T value(T z) noexcept {
+        return z > T(20) ? z : static_cast<T>(detail::softplus_core(static_cast<double>(z)));
+    }
+    template <class T> CTNN_INLINE static constexpr T derivative(T z) noexcept {
+        if (z > T(20)) return T(1);
+        const T e = math::exp(z);
+        return e / (e + T(1));
     }
 };
 

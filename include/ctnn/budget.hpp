@@ -10,6 +10,7 @@
 #pragma once
 
 #include <ctnn/config.hpp>
+#include <ctnn/diagnostics.hpp>
 
 namespace ctnn {
 
@@ -27,9 +28,7 @@ inline constexpr size_t training_ram_bytes =
 /// numbers) when they do not, and true otherwise.
 template <size_t NeededBytes, size_t BudgetBytes>
 constexpr bool fits_ram_budget() noexcept {
-    static_assert(NeededBytes <= BudgetBytes,
-                  "ctnn: the network needs more RAM than its budget (NeededBytes > BudgetBytes); "
-                  "use a smaller batch or narrower layers, or grant a larger budget");
+    static_assert(NeededBytes <= BudgetBytes, CTNN_MSG_RAM_BUDGET);
     return true;
 }
 

@@ -67,9 +67,8 @@
 
 /// Alignment, in bytes, of every matrix whose size is a multiple of it (so that
 /// no matrix grows; structs of matrices may get padding after a smaller one).
-/// Vector loads and stores of an aligned matrix never straddle a cache line:
-/// on x86-64 that took a batch-32 forward pass of the seed network from 50 to
-/// 41 ns. It depends on the architecture only, never on -m flags, so objects
+/// Vector loads and stores of an aligned matrix never straddle a cache line
+/// (docs/performance-notes.md). It depends on the architecture only, never on -m flags, so objects
 /// built with different SIMD levels agree on every layout. 0: alignof(T) only
 /// (microcontrollers: no padding in RAM).
 #ifndef CTNN_ALIGN_BYTES
@@ -86,13 +85,11 @@
 /// compiler that the cache may have changed, so that the backward pass reads it
 /// from memory. Otherwise the compilers keep the forward pass's results in
 /// registers for the backward pass and, with more of them than there are
-/// registers, spill most of them to the stack: the seed network's batch-32
-/// training step (a 2 KiB cache) made 147 stack accesses and took 102 ns with
-/// g++ 12; reading the cache back, 17 and 87 ns (clang++ 14: 100 -> 82 ns;
-/// -O3 -march=native, Zen 4). A smaller cache (a single-sample step) fits in
-/// registers, and reloading it would only lengthen the step's dependency
-/// chain. The value form forward(X) is left alone: its cache is the caller's
-/// local, which need not be in memory at all. -1: never.
+/// registers, spill most of them to the stack (docs/performance-notes.md). A
+/// smaller cache (a single-sample step) fits in registers, and reloading it
+/// would only lengthen the step's dependency chain. The value form forward(X)
+/// is left alone: its cache is the caller's local, which need not be in
+/// memory at all. -1: never.
 #ifndef CTNN_REREAD_CACHE_BYTES
 #define CTNN_REREAD_CACHE_BYTES 1024
 #endif

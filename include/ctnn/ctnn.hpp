@@ -6,9 +6,16 @@
 #include <ctnn/matrix.hpp>
 #include <ctnn/activations.hpp>
 #include <ctnn/losses.hpp>
+#include <ctnn/layer.hpp>
 #include <ctnn/dense.hpp>
+#include <ctnn/activation_layer.hpp>
+#include <ctnn/dropout.hpp>
+#include <ctnn/batch_norm.hpp>
+#include <ctnn/prelu.hpp>
+#include <ctnn/residual.hpp>
 #include <ctnn/init.hpp>
 #include <ctnn/network.hpp>
+#include <ctnn/fold.hpp>
 #include <ctnn/optim.hpp>
 #include <ctnn/train.hpp>
 #include <ctnn/budget.hpp>

@@ -1,28 +1,16 @@
-// dense.hpp — one fully connected layer: its description (dense<Units, Act>),
-// its parameters W and b, and its share of the forward and backward passes.
+// dense.hpp — the fully connected layer kind: its description
+// (dense<Units, Act>), its parameters W and b, and its share of the forward and
+// backward passes, through the layer concept (layer.hpp).
 #pragma once
 
 #include <type_traits>
 
 #include <ctnn/activations.hpp>
+#include <ctnn/detail/arch.hpp>
+#include <ctnn/layer.hpp>
 #include <ctnn/matrix.hpp>
 
 namespace ctnn {
-
-/// The input "layer": N features per sample. Holds no parameters.
-template <size_t N>
-struct input {
-    static_assert(N > 0, "ctnn: input<0> has no features; the input width must be at least 1");
-    static constexpr size_t units = N;
-};
-
-/// A dense layer of Units outputs with activation Act (a type from ctnn::act).
-template <size_t Units, class Act = act::identity>
-struct dense {
-    static_assert(Units > 0, "ctnn: dense<0, ...> has no units; every layer needs a width of at least 1");
-    static constexpr size_t units = Units;
-    using activation = Act;
-};
 
 /// Gradients of one dense layer's parameters; the same shapes as W and b.
 template <class T, size_t In, size_t Out>
@@ -37,14 +25,23 @@ template <class T, size_t Out, size_t M>
 struct dense_cache {
     matrix<T, Out, M> Z{};
     matrix<T, Out, M> A{};
+    /// the layer's output A
+    CTNN_INLINE constexpr const matrix<T, Out, M>& output() const noexcept { return A; }
 };
+
+template <size_t Units, class Act>
+struct dense;
 
 /// The parameters of a dense layer with In inputs and Out outputs, and its kernels.
 template <class T, size_t In, size_t Out, class Act>
 struct dense_layer {
     using value_type = T;
     using activation = Act;
+    using input_shape = vector_shape<In>;
+    using output_shape = vector_shape<Out>;
     using gradients_type = dense_gradients<T, In, Out>;
+    template <size_t M>
+    using cache_type = dense_cache<T, Out, M>;
     static constexpr size_t inputs = In;
     static constexpr size_t outputs = Out;
     static constexpr size_t parameter_count = Out * In + Out;
@@ -61,6 +58,27 @@ struct dense_layer {
                       "ctnn: cannot assign the parameters of a layer of another shape, type or activation; "
                       "copy between layers of the same network type");
         return *this;
+    }
+
+    /// f(info, parameter, matching gradient of each gs...): W, then b
+    template <class Self, class F, class... G>
+    CTNN_INLINE static constexpr void visit(Self& l, F&& f, G&... gs) noexcept {
+        f(parameter_info<init_rule::weight, In, Out, Act::relu_like>{"W"}, l.W, gs.dW...);
+        f(parameter_info<>{"b"}, l.b, gs.db...);
+    }
+
+    /// a per-feature affine map after this layer, y ↦ s ⊙ y + t, taken into W
+    /// and b (the fold hook, fold.hpp): only without an activation, where it is
+    /// W ← diag(s)·W, b ← s ⊙ b + t
+    constexpr void absorb_affine(const matrix<T, Out, 1>& s, const matrix<T, Out, 1>& t) noexcept
+        requires std::is_same_v<Act, act::identity>
+    {
+        for (size_t i = 0; i < Out; ++i) {
+            for (size_t j = 0; j < In; ++j) W(i, j) *= s(i, 0);
+            T bs = b(i, 0) * s(i, 0);
+            detail::arch::keep_rounded(bs);  // two roundings whatever the build's contraction
+            b(i, 0) = bs + t(i, 0);
+        }
     }
 
     /// z = W·A_prev + b (bias broadcast over the M columns), written in place
@@ -105,9 +123,8 @@ struct dense_layer {
 
     /// one sample whose dZ is δ·s (the one-output pass, network.hpp,
     /// backprop): dW = δ·(s·a_prevᵀ) and db = δ·s. δ comes last in the step,
-    /// so each gradient is one product after it, not two ((δ·s)·a_prevᵀ); in
-    /// the seed network's batch-1 step, side by side, that took 33.1 -> 31.3 ns
-    /// in place (value forms 29.8 -> 30.1)
+    /// so each gradient is one product after it, not two ((δ·s)·a_prevᵀ)
+    /// (docs/performance-notes.md)
     CTNN_INLINE static constexpr void scaled_parameter_gradients(const matrix<T, Out, 1>& s,
                                                                  const matrix<T, In, 1>& a_prev, gradients_type& g,
                                                                  T delta) noexcept {
@@ -124,6 +141,80 @@ struct dense_layer {
         matrix<T, In, M> da{};
         detail::gemm_tn(da, W, dz);
         return da;
+    }
+
+    /// the parameter gradients from dZ: means over the batch, or δ·(s·a_prevᵀ) in the one-sample pass
+    template <size_t M>
+    CTNN_INLINE static constexpr void gradients_from_delta(const matrix<T, Out, M>& dz, const matrix<T, In, M>& a_prev,
+                                                           gradients_type& g, batch_scale<T> s) noexcept {
+        parameter_gradients(dz, a_prev, g, s.inv_m);
+    }
+    CTNN_INLINE static constexpr void gradients_from_delta(const matrix<T, Out, 1>& s, const matrix<T, In, 1>& a_prev,
+                                                           gradients_type& g, one_sample_scale<T> scale) noexcept {
+        scaled_parameter_gradients(s, a_prev, g, scale.delta);
+    }
+
+    /// The pass from dZ (the fused output delta, or dZ = dA ⊙ g'(Z)): dA_prev
+    /// first, since it starts the chain the rest of the step waits on (down
+    /// to dW of the first layer, which the next step's forward pass needs
+    /// first), then this layer's dW and db, which nothing below needs.
+    template <size_t M, class Scale>
+    CTNN_INLINE constexpr matrix<T, In, M> backward_from_delta(const dense_cache<T, Out, M>&, const matrix<T, In, M>& a_prev,
+                                                               const matrix<T, Out, M>& dz, gradients_type& g,
+                                                               Scale s) const noexcept {
+        auto da = input_gradient(dz);
+        gradients_from_delta(dz, a_prev, g, s);
+        return da;
+    }
+    template <size_t M, class Scale>
+    CTNN_INLINE constexpr void backward_from_delta(const dense_cache<T, Out, M>&, const matrix<T, In, M>& a_prev,
+                                                   const matrix<T, Out, M>& dz, gradients_type& g, Scale s,
+                                                   no_input_gradient) const noexcept {
+        gradients_from_delta(dz, a_prev, g, s);
+    }
+
+    /// dZ = dA ⊙ g'(Z), then as backward_from_delta
+    template <size_t M, class Scale, class... NoDx>
+    CTNN_INLINE constexpr auto backward(const dense_cache<T, Out, M>& c, const matrix<T, In, M>& a_prev,
+                                        const matrix<T, Out, M>& da, gradients_type& g, Scale s,
+                                        NoDx... no_dx) const noexcept {
+        return backward_from_delta(c, a_prev, Act::backward(c.Z, c.A, da), g, s, no_dx...);
+    }
+
+    /// the fused output delta of Loss through this layer's activation (loss::output_delta)
+    template <class Loss, size_t M>
+    CTNN_INLINE constexpr matrix<T, Out, M> output_delta(const dense_cache<T, Out, M>& c, const matrix<T, In, M>&,
+                                                         const matrix<T, Out, M>& y) const noexcept {
+        return Loss::template output_delta<Act>(c.Z, c.A, y);
+    }
+};
+
+/// A dense layer of Units outputs with activation Act (a type from ctnn::act):
+/// A = Act(W·A_prev + b), W Units x inputs, b Units x 1 (PyTorch's nn.Linear layout).
+template <size_t Units, class Act = act::identity>
+struct dense {
+    static constexpr size_t units = Units;
+    using activation = Act;
+
+    template <class In>
+    static constexpr bool accepts() noexcept {
+        static_assert(Units > 0, "ctnn: dense<0, ...> has no units; every layer needs a width of at least 1");
+        static_assert(!(Units > 0) || is_vector_shape<In>,
+                      "ctnn: dense<Units, Act> takes a vector; put last_step, flatten or global_avg_pool before it");
+        return Units > 0 && is_vector_shape<In>;
+    }
+    template <class T, class In>
+    using bind = dense_layer<T, In::features, Units, Act>;
+
+    /// the description's C++ spelling (io/header.hpp)
+    template <class Sink>
+    static constexpr void spell(Sink& s) {
+        s.header("ctnn/dense.hpp");
+        s.text("ctnn::dense<");
+        s.number(Units);
+        s.text(", ");
+        s.template type<Act>();
+        s.text(">");
     }
 };
 

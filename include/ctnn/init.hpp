@@ -54,10 +54,18 @@ constexpr xoshiro256ss layer_stream(std::uint64_t seed, size_t index) noexcept {
     return xoshiro256ss{splitmix64(st)};
 }
 
+// An initialiser fills a weight matrix from a generator. fill_fans<FanIn,
+// FanOut>(w, rng) is told the fans (a convolution's or a recurrent layer's
+// are not its matrix's columns and rows); fill(w, rng) takes them from the
+// shape, FanIn = columns, FanOut = rows, as for a dense layer's W. A user's
+// initialiser may define fill alone.
+
 /// all weights zero
 struct zeros {
+    template <size_t FanIn, size_t FanOut, class T, size_t R, size_t C>
+    constexpr void fill_fans(matrix<T, R, C>& w, xoshiro256ss&) const noexcept { w = matrix<T, R, C>{}; }
     template <class T, size_t Out, size_t In>
-    constexpr void fill(matrix<T, Out, In>& w, xoshiro256ss&) const noexcept { w = matrix<T, Out, In>{}; }
+    constexpr void fill(matrix<T, Out, In>& w, xoshiro256ss& rng) const noexcept { fill_fans<In, Out>(w, rng); }
 };
 
 namespace detail {
@@ -90,38 +98,46 @@ constexpr void fill_normal(matrix<T, Out, In>& w, xoshiro256ss& rng, double stdd
 
 /// Glorot (Xavier) normal: N(0, 2/(in+out))
 struct glorot_normal {
-    template <class T, size_t Out, size_t In>
-    constexpr void fill(matrix<T, Out, In>& w, xoshiro256ss& rng) const noexcept {
-        constexpr double stddev = math::detail::sqrt(2.0 / static_cast<double>(In + Out));
+    template <size_t FanIn, size_t FanOut, class T, size_t R, size_t C>
+    constexpr void fill_fans(matrix<T, R, C>& w, xoshiro256ss& rng) const noexcept {
+        constexpr double stddev = math::detail::sqrt(2.0 / static_cast<double>(FanIn + FanOut));
         detail::fill_normal(w, rng, stddev);
     }
+    template <class T, size_t Out, size_t In>
+    constexpr void fill(matrix<T, Out, In>& w, xoshiro256ss& rng) const noexcept { fill_fans<In, Out>(w, rng); }
 };
 
 /// He (Kaiming) normal: N(0, 2/in); for relu-like layers
 struct he_normal {
-    template <class T, size_t Out, size_t In>
-    constexpr void fill(matrix<T, Out, In>& w, xoshiro256ss& rng) const noexcept {
-        constexpr double stddev = math::detail::sqrt(2.0 / static_cast<double>(In));
+    template <size_t FanIn, size_t FanOut, class T, size_t R, size_t C>
+    constexpr void fill_fans(matrix<T, R, C>& w, xoshiro256ss& rng) const noexcept {
+        constexpr double stddev = math::detail::sqrt(2.0 / static_cast<double>(FanIn));
         detail::fill_normal(w, rng, stddev);
     }
+    template <class T, size_t Out, size_t In>
+    constexpr void fill(matrix<T, Out, In>& w, xoshiro256ss& rng) const noexcept { fill_fans<In, Out>(w, rng); }
 };
 
 /// Glorot (Xavier) uniform: U(−√(6/(in+out)), √(6/(in+out))); for tanh, sigmoid, softmax
 struct glorot_uniform {
-    template <class T, size_t Out, size_t In>
-    constexpr void fill(matrix<T, Out, In>& w, xoshiro256ss& rng) const noexcept {
-        constexpr double limit = math::detail::sqrt(6.0 / static_cast<double>(In + Out));
+    template <size_t FanIn, size_t FanOut, class T, size_t R, size_t C>
+    constexpr void fill_fans(matrix<T, R, C>& w, xoshiro256ss& rng) const noexcept {
+        constexpr double limit = math::detail::sqrt(6.0 / static_cast<double>(FanIn + FanOut));
         detail::fill_uniform(w, rng, limit);
     }
+    template <class T, size_t Out, size_t In>
+    constexpr void fill(matrix<T, Out, In>& w, xoshiro256ss& rng) const noexcept { fill_fans<In, Out>(w, rng); }
 };
 
 /// He (Kaiming) uniform: U(−√(6/in), √(6/in)); for relu-like layers
 struct he_uniform {
-    template <class T, size_t Out, size_t In>
-    constexpr void fill(matrix<T, Out, In>& w, xoshiro256ss& rng) const noexcept {
-        constexpr double limit = math::detail::sqrt(6.0 / static_cast<double>(In));
+    template <size_t FanIn, size_t FanOut, class T, size_t R, size_t C>
+    constexpr void fill_fans(matrix<T, R, C>& w, xoshiro256ss& rng) const noexcept {
+        constexpr double limit = math::detail::sqrt(6.0 / static_cast<double>(FanIn));
         detail::fill_uniform(w, rng, limit);
     }
+    template <class T, size_t Out, size_t In>
+    constexpr void fill(matrix<T, Out, In>& w, xoshiro256ss& rng) const noexcept { fill_fans<In, Out>(w, rng); }
 };
 
 } // namespace ctnn::init

@@ -29,6 +29,7 @@
 #include <utility>
 
 #include <ctnn/config.hpp>
+#include <ctnn/detail/arch.hpp>
 
 // CTNN_SIMD_BYTES (the SIMD width the kernels are blocked for) is set in config.hpp.
 
@@ -64,8 +65,8 @@ template <size_t Work>
 inline constexpr bool unroll = Work <= CTNN_UNROLL_LIMIT;
 /// whether an element-wise pass over N elements is emitted as straight-line
 /// code: a lower bound than for products, since a loop over elements
-/// vectorises as well and unrolling it only costs compile time (a training
-/// step of 8 layers of 16 took 15 s to compile with g++ at 256, 3 s at 64)
+/// vectorises as well and unrolling it only costs compile time
+/// (docs/performance-notes.md)
 template <size_t N>
 inline constexpr bool unroll_elements = N <= CTNN_UNROLL_LIMIT / 4;
 
@@ -78,6 +79,11 @@ template <class T>
 CTNN_INLINE constexpr T dot_tree(const T* s) noexcept {
     return ((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7]));
 }
+
+/// the dot form's sums start at their first product, kept rounded there
+/// (detail/arch.hpp): which product of p1 + p2 a compiler fuses into the
+/// addition is then the same in every kernel and at every batch size
+using arch::keep_rounded;
 
 /// Where the broadcast form's sums start: at the values already in out
 /// (from_out), at their first product (from_zero: a plain sum), or at one
@@ -121,7 +127,10 @@ template <size_t K, bool U, class T, class Term>
 CTNN_INLINE constexpr T dot_sum_plain(Term term) noexcept {
     static_assert(K >= dot_min_k);
     T s[dot_lanes]{};
-    repeat<dot_lanes>([&](size_t k) CTNN_INLINE { s[k] = term(k); });  // each partial sum starts at its first term
+    repeat<dot_lanes>([&](size_t k) CTNN_INLINE {
+        s[k] = term(k);  // each partial sum starts at its first term
+        keep_rounded(s[k]);
+    });
     loop<U, K - dot_lanes>([&](size_t k) CTNN_INLINE { s[k % dot_lanes] += term(k + dot_lanes); });
     return dot_tree(s);
 }
@@ -344,6 +353,7 @@ CTNN_INLINE inline void dot_partial(V8& v, const T* a, const T* b, const T* b_ta
         V8 bv;
         load(bv, b);
         v *= bv;
+        keep_rounded(v);
     }
     loop<U, chunks - 1>([&](size_t c) CTNN_INLINE {
         V8 av;
@@ -442,6 +452,104 @@ CTNN_INLINE inline void dot_nt_simd(T* out, const T* a, const T* b, T scale, [[m
         }
     };
     dot_groups<products + (with_rows ? R : 0), U, T>(partial, finish);
+}
+
+/// columns j0 .. C-1 of out(i, j) = s(i, j) + Σ_k a(i, k) · b(k, j), one at a
+/// time as a single column: gathered, and summed by dot_simd
+template <size_t R, size_t K, size_t C, class T, class Start>
+CTNN_INLINE inline void dot_columns(T* out, Start start, const T* a, const T* b, size_t j0) noexcept {
+    T column[K];
+    T sums[R];
+    for (size_t j = j0; j < C; ++j) {
+        for (size_t k = 0; k < K; ++k) column[k] = b[k * C + j];
+        for (size_t i = 0; i < R; ++i) {
+            if constexpr (std::is_same_v<Start, from_out>) {
+                sums[i] = out[i * C + j];
+            } else {
+                sums[i] = start.v[i];
+            }
+        }
+        dot_simd<R, K>(sums, a, column);
+        for (size_t i = 0; i < R; ++i) out[i * C + j] = sums[i];
+    }
+}
+
+/// out(i, j) = s(i, j) + Σ_k a(i, k) · b(k, j) for i < R, j < C, in the dot
+/// form's order (K >= 8) at every batch size: what a single column computes
+/// with dot_simd, here vectorised over the columns. Each tile of RB rows x NV
+/// vectors sums its 8 lanes' partial sums (k mod 8) one lane at a time over
+/// the strided rows of b, and adds them in dot_tree's order as they come:
+/// ((s0+s4)+(s2+s6)) + ((s1+s5)+(s3+s7)), at most four tiles in registers.
+/// The columns that fill no vector take the plain order, column by column.
+template <size_t R, size_t K, size_t C, class T, class Start>
+CTNN_INLINE inline void dot_order_simd(T* out, Start start, const T* a, const T* b) noexcept {
+    using V = typename simd<T>::vec;
+    constexpr size_t W = simd<T>::width;
+    constexpr size_t vectors = C / W;
+    // four tiles of RB·NV accumulators, NV loads of b and one broadcast of a in the registers
+    constexpr size_t tile = (CTNN_SIMD_REGISTERS - 2) / 4 >= 6 ? 6 : 3;
+    constexpr size_t NV = tile == 6 && vectors % 2 == 0 ? 2 : 1;
+    constexpr size_t RB = tile / NV;
+    constexpr bool U = unroll<R * K * C>;
+    const auto tiles = [&](size_t i0, size_t j0, auto rows) CTNN_INLINE {
+        constexpr size_t RR = decltype(rows)::value;
+        // acc = Σ over k ≡ l (mod 8) of a(i, k)·b(k, :), starting at its first product
+        // one body for the 8 lanes, called in a loop: 8 copies of it cost
+        // code and compile time
+        const auto lane = [&](size_t l, V (&acc)[RR][NV]) CTNN_INLINE {
+            V bv[NV];
+            repeat<NV>([&](size_t n) CTNN_INLINE { load(bv[n], b + l * C + j0 + n * W); });
+            repeat<RR>([&](size_t r) CTNN_INLINE {
+                const T s = a[(i0 + r) * K + l];
+                repeat<NV>([&](size_t n) CTNN_INLINE {
+                    acc[r][n] = s * bv[n];
+                    keep_rounded(acc[r][n]);  // as dot_partial's first product
+                });
+            });
+            for (size_t k = l + dot_lanes; k < K; k += dot_lanes) {
+                V bk[NV];
+                repeat<NV>([&](size_t n) CTNN_INLINE { load(bk[n], b + k * C + j0 + n * W); });
+                repeat<RR>([&](size_t r) CTNN_INLINE {
+                    const T s = a[(i0 + r) * K + k];
+                    repeat<NV>([&](size_t n) CTNN_INLINE { acc[r][n] += s * bk[n]; });
+                });
+            }
+        };
+        const auto add = [&](V (&x)[RR][NV], const V (&y)[RR][NV]) CTNN_INLINE {
+            repeat<RR>([&](size_t r) CTNN_INLINE { repeat<NV>([&](size_t n) CTNN_INLINE { x[r][n] += y[r][n]; }); });
+        };
+        V part[dot_lanes][RR][NV];
+        for (size_t l = 0; l < dot_lanes; ++l) lane(l, part[l]);  // one copy of the lane's code
+        auto& x = part[0];
+        add(x, part[4]);   // s0 + s4
+        add(part[2], part[6]);
+        add(x, part[2]);   // (s0+s4) + (s2+s6)
+        add(part[1], part[5]);
+        add(part[3], part[7]);
+        add(part[1], part[3]);
+        add(x, part[1]);   // the tree
+        repeat<RR>([&](size_t r) CTNN_INLINE {
+            repeat<NV>([&](size_t n) CTNN_INLINE {
+                T* o = out + (i0 + r) * C + j0 + n * W;
+                V s;
+                if constexpr (std::is_same_v<Start, from_out>) {
+                    load(s, o);
+                } else {
+                    s = start.v[i0 + r] - V{};
+                }
+                store(o, s + x[r][n]);
+            });
+        });
+    };
+    loop<U, R / RB>([&](size_t g) CTNN_INLINE {
+        loop<U, vectors / NV>([&](size_t v) CTNN_INLINE { tiles(g * RB, v * NV * W, std::integral_constant<size_t, RB>{}); });
+    });
+    if constexpr (R % RB != 0) {
+        loop<U, vectors / NV>([&](size_t v) CTNN_INLINE {
+            tiles(R - R % RB, v * NV * W, std::integral_constant<size_t, R % RB>{});
+        });
+    }
+    if constexpr (C % W != 0) dot_columns<R, K, C>(out, start, a, b, vectors * W);
 }
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
@@ -558,6 +666,29 @@ CTNN_INLINE constexpr void gemm_nn(T* out, Start start, const T* a, const T* b) 
             loop<unroll_elements<R>, R>([&](size_t i) CTNN_INLINE { out[i] = start.v[i]; });
         }
         dot_acc<R, K>(out, a, b);
+    } else if constexpr (K >= dot_min_k) {
+        // the dot form at every batch size, so that a sample's result does not
+        // depend on the batch it came in (the single column above is the reference)
+#if CTNN_HAS_SIMD_KERNELS
+        if (!std::is_constant_evaluated()) {
+            if constexpr (C >= simd<T>::width) {
+                return dot_order_simd<R, K, C>(out, start, a, b);
+            } else {
+                return dot_columns<R, K, C>(out, start, a, b, 0);  // fewer columns than a vector
+            }
+        }
+#endif
+        constexpr bool u = unroll<R * K * C>;
+        loop<u, R>([&](size_t i) CTNN_INLINE {
+            loop<u, C>([&](size_t j) CTNN_INLINE {
+                const T sum = dot_sum_plain<K, u, T>([&](size_t k) CTNN_INLINE { return a[i * K + k] * b[k * C + j]; });
+                if constexpr (std::is_same_v<Start, from_out>) {
+                    out[i * C + j] += sum;
+                } else {
+                    out[i * C + j] = start.v[i] + sum;
+                }
+            });
+        });
     } else {
         const auto get_a = [a](size_t i, size_t k) CTNN_INLINE { return a[i * K + k]; };
 #if CTNN_HAS_SIMD_KERNELS
@@ -657,10 +788,8 @@ CTNN_INLINE constexpr void gemm_nt_scaled(T* out, const T* a, const T* b, T scal
 
 /// dW (R x C) = scale * (a * bᵀ) and db (R) = scale * Σ_k a(i, k), with a
 /// (R x K), b (C x K): gemm_nt_scaled and row_sums in one call, whose sums
-/// share one set of trees at run time when dW takes the dot form. Seed
-/// network, batch-32 training step in place, side by side (compare.sh, -O3):
-/// g++ 76.6 -> 72.2 ns (AVX-512), 100.7 -> 93.7 ns (AVX2); clang++ 76.7 ->
-/// 69.5 ns, but its value forms 76.0 -> 78.1 ns.
+/// share one set of trees at run time when dW takes the dot form
+/// (docs/performance-notes.md).
 template <size_t R, size_t K, size_t C, class T>
 CTNN_INLINE constexpr void gemm_nt_scaled_row_sums(T* dw, T* db, const T* a, const T* b, T scale) noexcept {
 #if CTNN_HAS_SIMD_KERNELS

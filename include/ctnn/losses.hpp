@@ -5,12 +5,14 @@
 // the mean is applied once, in dW and db. Which output activation a loss
 // accepts is part of its type: binary_cross_entropy needs sigmoid and
 // cross_entropy needs softmax, because their fused delta dZ = A - Y is only
-// right for those (network::backward checks it at compile time).
+// right for those; each loss checks that itself (check_output), when the
+// network's backward pass asks it.
 #pragma once
 
 #include <type_traits>
 
 #include <ctnn/activations.hpp>
+#include <ctnn/diagnostics.hpp>
 #include <ctnn/math.hpp>
 #include <ctnn/matrix.hpp>
 
@@ -45,11 +47,11 @@ struct mse {
     static constexpr const char* name = "mse";
     /// any output activation: the general path dZ = dA ⊙ g'(Z)
     template <class Act> static constexpr bool accepts = true;
+    template <class Act> static constexpr bool check_output() noexcept { return true; }
 
     template <class T, size_t R, size_t C, class U, size_t R2, size_t C2>
     CTNN_INLINE constexpr T value(const matrix<T, R, C>& a, const matrix<U, R2, C2>& y) const noexcept {
-        static_assert(detail::same_shape<matrix<T, R, C>, matrix<U, R2, C2>>,
-                      "ctnn: loss.value(A, Y) needs A and Y of one shape and type: outputs x batch");
+        static_assert(detail::same_shape<matrix<T, R, C>, matrix<U, R2, C2>>, CTNN_MSG_LOSS_VALUE_SHAPES);
         if constexpr (!detail::same_shape<matrix<T, R, C>, matrix<U, R2, C2>>) return T{};
         else return detail::batch_mean(a, y, [](T av, T yv) { return T(0.5) * (av - yv) * (av - yv); });
     }
@@ -73,11 +75,15 @@ struct mse {
 struct binary_cross_entropy {
     static constexpr const char* name = "binary_cross_entropy";
     template <class Act> static constexpr bool accepts = std::is_same_v<Act, act::sigmoid>;
+    /// the network's backward pass asks this first; false stops it after this message
+    template <class Act> static constexpr bool check_output() noexcept {
+        static_assert(accepts<Act>, CTNN_MSG_BCE_OUTPUT);
+        return accepts<Act>;
+    }
 
     template <class T, size_t R, size_t C, class U, size_t R2, size_t C2>
     CTNN_INLINE constexpr T value(const matrix<T, R, C>& a, const matrix<U, R2, C2>& y) const noexcept {
-        static_assert(detail::same_shape<matrix<T, R, C>, matrix<U, R2, C2>>,
-                      "ctnn: loss.value(A, Y) needs A and Y of one shape and type: outputs x batch");
+        static_assert(detail::same_shape<matrix<T, R, C>, matrix<U, R2, C2>>, CTNN_MSG_LOSS_VALUE_SHAPES);
         if constexpr (!detail::same_shape<matrix<T, R, C>, matrix<U, R2, C2>>) return T{};
         else return detail::batch_mean(a, y, [](T av, T yv) {
             return -(yv * detail::clamped_log(av) + (T(1) - yv) * detail::clamped_log(T(1) - av));
@@ -105,11 +111,15 @@ struct binary_cross_entropy {
 struct cross_entropy {
     static constexpr const char* name = "cross_entropy";
     template <class Act> static constexpr bool accepts = std::is_same_v<Act, act::softmax>;
+    /// the network's backward pass asks this first; false stops it after this message
+    template <class Act> static constexpr bool check_output() noexcept {
+        static_assert(accepts<Act>, CTNN_MSG_CE_OUTPUT);
+        return accepts<Act>;
+    }
 
     template <class T, size_t R, size_t C, class U, size_t R2, size_t C2>
     CTNN_INLINE constexpr T value(const matrix<T, R, C>& a, const matrix<U, R2, C2>& y) const noexcept {
-        static_assert(detail::same_shape<matrix<T, R, C>, matrix<U, R2, C2>>,
-                      "ctnn: loss.value(A, Y) needs A and Y of one shape and type: outputs x batch");
+        static_assert(detail::same_shape<matrix<T, R, C>, matrix<U, R2, C2>>, CTNN_MSG_LOSS_VALUE_SHAPES);
         if constexpr (!detail::same_shape<matrix<T, R, C>, matrix<U, R2, C2>>) return T{};
         else return detail::batch_mean(a, y, [](T av, T yv) { return yv != T(0) ? -yv * detail::clamped_log(av) : T(0); });
     }

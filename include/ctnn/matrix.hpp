@@ -11,6 +11,7 @@
 #include <utility>
 
 #include <ctnn/config.hpp>
+#include <ctnn/diagnostics.hpp>
 #include <ctnn/kernels.hpp>
 
 namespace ctnn {
@@ -31,8 +32,8 @@ inline constexpr size_t matrix_alignment =
 template <class T, size_t Rows, size_t Cols>
 struct alignas(detail::matrix_alignment<T, Rows * Cols>) matrix {
     // A matrix of ints would silently truncate every gradient.
-    static_assert(std::is_floating_point_v<T>, "ctnn: matrix elements must be float or double");
-    static_assert(Rows > 0 && Cols > 0, "ctnn: a matrix needs at least one row and one column");
+    static_assert(std::is_floating_point_v<T>, CTNN_MSG_MATRIX_ELEMENT_TYPE);
+    static_assert(Rows > 0 && Cols > 0, CTNN_MSG_MATRIX_EMPTY);
 
     using value_type = T;
     static constexpr size_t rows = Rows;
@@ -57,12 +58,8 @@ struct alignas(detail::matrix_alignment<T, Rows * Cols>) matrix {
     /// Assigning a matrix of another shape or element type is a shape bug.
     template <class U, size_t R2, size_t C2>
     constexpr matrix& operator=(const matrix<U, R2, C2>&) noexcept {
-        static_assert(R2 == Rows && C2 == Cols,
-                      "ctnn: cannot assign a matrix of another shape; parameters and gradients "
-                      "must come from a layer of the same shape");
-        static_assert(R2 != Rows || C2 != Cols || std::is_same_v<T, U>,
-                      "ctnn: cannot assign a matrix of another element type; convert explicitly "
-                      "with ctnn::cast<T>(m)");
+        static_assert(R2 == Rows && C2 == Cols, CTNN_MSG_ASSIGN_MATRIX_SHAPE);
+        static_assert(R2 != Rows || C2 != Cols || std::is_same_v<T, U>, CTNN_MSG_ASSIGN_MATRIX_TYPE);
         return *this;
     }
 };
@@ -74,9 +71,6 @@ template <class T, size_t R, size_t C>
 inline constexpr bool is_matrix_v<matrix<T, R, C>> = true;
 
 namespace detail {
-
-template <class...>
-inline constexpr bool always_false = false;
 
 /// out[i] = f(a[i]) over all elements
 template <class T, size_t R, size_t C, class F>
@@ -124,23 +118,16 @@ CTNN_INLINE constexpr void gemm_nt(matrix<T, R, C>& out, const matrix<T, R, K>& 
 template <class T, size_t Rows, size_t LhsCols, class U, size_t RhsRows, size_t Cols>
 CTNN_INLINE constexpr auto operator*(const matrix<T, Rows, LhsCols>& a, const matrix<U, RhsRows, Cols>& b) noexcept {
     if constexpr (!std::is_same_v<T, U>) {
-        static_assert(detail::always_false<T, U>,
-                      "ctnn: matrix product of different element types; use one type (float or double) throughout");
+        static_assert(detail::always_false<T, U>, CTNN_MSG_PRODUCT_TYPES);
         return matrix<T, Rows, Cols>{};
     } else if constexpr (LhsCols != RhsRows && LhsCols == Cols) {
-        static_assert(LhsCols == RhsRows,
-                      "ctnn: a * b needs a.cols == b.rows; a and b have the same number of columns, so "
-                      "a * transpose(b) was likely meant, as in dW = dZ * transpose(A_prev)");
+        static_assert(LhsCols == RhsRows, CTNN_MSG_PRODUCT_TRANSPOSE_B);
         return matrix<T, Rows, Cols>{};
     } else if constexpr (LhsCols != RhsRows && Rows == RhsRows) {
-        static_assert(LhsCols == RhsRows,
-                      "ctnn: a * b needs a.cols == b.rows; a and b have the same number of rows, so "
-                      "transpose(a) * b was likely meant, as in dA_prev = transpose(W) * dZ");
+        static_assert(LhsCols == RhsRows, CTNN_MSG_PRODUCT_TRANSPOSE_A);
         return matrix<T, Rows, Cols>{};
     } else if constexpr (LhsCols != RhsRows) {
-        static_assert(LhsCols == RhsRows,
-                      "ctnn: a * b needs a.cols == b.rows; for dW = dZ * A_prev^T write dZ * transpose(A_prev), "
-                      "for dA_prev = W^T * dZ write transpose(W) * dZ");
+        static_assert(LhsCols == RhsRows, CTNN_MSG_PRODUCT_SHAPES);
         return matrix<T, Rows, Cols>{};
     } else {
         matrix<T, Rows, Cols> out{};
@@ -153,12 +140,10 @@ CTNN_INLINE constexpr auto operator*(const matrix<T, Rows, LhsCols>& a, const ma
 template <class T, size_t R, size_t C, class U, size_t R2, size_t C2>
 CTNN_INLINE constexpr auto operator+(const matrix<T, R, C>& a, const matrix<U, R2, C2>& b) noexcept {
     if constexpr (R != R2 || C != C2) {
-        static_assert(R == R2 && C == C2,
-                      "ctnn: a + b needs two matrices of the same shape; to add a bias to every column "
-                      "write add_bias(Z, b)");
+        static_assert(R == R2 && C == C2, CTNN_MSG_ADD_SHAPES);
         return a;
     } else if constexpr (!std::is_same_v<T, U>) {
-        static_assert(detail::always_false<T, U>, "ctnn: a + b of different element types; use one type throughout");
+        static_assert(detail::always_false<T, U>, CTNN_MSG_ADD_TYPES);
         return a;
     } else {
         matrix<T, R, C> out{};
@@ -171,12 +156,10 @@ CTNN_INLINE constexpr auto operator+(const matrix<T, R, C>& a, const matrix<U, R
 template <class T, size_t R, size_t C, class U, size_t R2, size_t C2>
 CTNN_INLINE constexpr auto operator-(const matrix<T, R, C>& a, const matrix<U, R2, C2>& b) noexcept {
     if constexpr (R != R2 || C != C2) {
-        static_assert(R == R2 && C == C2,
-                      "ctnn: a - b needs two matrices of the same shape (for dZ = A - Y: the output A and "
-                      "the labels Y must both be outputs x batch)");
+        static_assert(R == R2 && C == C2, CTNN_MSG_SUB_SHAPES);
         return a;
     } else if constexpr (!std::is_same_v<T, U>) {
-        static_assert(detail::always_false<T, U>, "ctnn: a - b of different element types; use one type throughout");
+        static_assert(detail::always_false<T, U>, CTNN_MSG_SUB_TYPES);
         return a;
     } else {
         matrix<T, R, C> out{};
@@ -189,13 +172,10 @@ CTNN_INLINE constexpr auto operator-(const matrix<T, R, C>& a, const matrix<U, R
 template <class T, size_t R, size_t C, class U, size_t R2, size_t C2>
 CTNN_INLINE constexpr auto hadamard(const matrix<T, R, C>& a, const matrix<U, R2, C2>& b) noexcept {
     if constexpr (R != R2 || C != C2) {
-        static_assert(R == R2 && C == C2,
-                      "ctnn: hadamard(a, b) needs two matrices of the same shape; in dZ = dA (.) g'(Z) "
-                      "take dA and Z from the same layer");
+        static_assert(R == R2 && C == C2, CTNN_MSG_HADAMARD_SHAPES);
         return a;
     } else if constexpr (!std::is_same_v<T, U>) {
-        static_assert(detail::always_false<T, U>,
-                      "ctnn: hadamard(a, b) of different element types; use one type throughout");
+        static_assert(detail::always_false<T, U>, CTNN_MSG_HADAMARD_TYPES);
         return a;
     } else {
         matrix<T, R, C> out{};
@@ -207,8 +187,7 @@ CTNN_INLINE constexpr auto hadamard(const matrix<T, R, C>& a, const matrix<U, R2
 /// a += b (same shape)
 template <class T, size_t R, size_t C, class U, size_t R2, size_t C2>
 constexpr matrix<T, R, C>& operator+=(matrix<T, R, C>& a, const matrix<U, R2, C2>& b) noexcept {
-    static_assert((R == R2 && C == C2) && std::is_same_v<T, U>,
-                  "ctnn: a += b needs two matrices of the same shape and element type");
+    static_assert((R == R2 && C == C2) && std::is_same_v<T, U>, CTNN_MSG_ADD_ASSIGN);
     if constexpr (R == R2 && C == C2 && std::is_same_v<T, U>) detail::zip_into(a, a, b, [](auto x, auto y) CTNN_INLINE { return x + y; });
     return a;
 }
@@ -216,8 +195,7 @@ constexpr matrix<T, R, C>& operator+=(matrix<T, R, C>& a, const matrix<U, R2, C2
 /// a -= b (same shape)
 template <class T, size_t R, size_t C, class U, size_t R2, size_t C2>
 constexpr matrix<T, R, C>& operator-=(matrix<T, R, C>& a, const matrix<U, R2, C2>& b) noexcept {
-    static_assert((R == R2 && C == C2) && std::is_same_v<T, U>,
-                  "ctnn: a -= b needs two matrices of the same shape and element type");
+    static_assert((R == R2 && C == C2) && std::is_same_v<T, U>, CTNN_MSG_SUB_ASSIGN);
     if constexpr (R == R2 && C == C2 && std::is_same_v<T, U>) detail::zip_into(a, a, b, [](auto x, auto y) CTNN_INLINE { return x - y; });
     return a;
 }
@@ -276,7 +254,7 @@ CTNN_INLINE constexpr matrix<T, R, 1> sum_columns(const matrix<T, R, C>& a) noex
 /// R x 1 bias repeated into every one of Cols columns
 template <size_t Cols, class T, size_t R, size_t C>
 CTNN_INLINE constexpr matrix<T, R, Cols> broadcast(const matrix<T, R, C>& b) noexcept {
-    static_assert(C == 1, "ctnn: broadcast<Cols>(b) repeats a column vector; b must be R x 1");
+    static_assert(C == 1, CTNN_MSG_BROADCAST_COLUMN);
     matrix<T, R, Cols> out{};
     if constexpr (C == 1) {
         detail::loop<detail::unroll_elements<R * Cols>, R>([&](size_t i) CTNN_INLINE {
@@ -290,8 +268,7 @@ CTNN_INLINE constexpr matrix<T, R, Cols> broadcast(const matrix<T, R, C>& b) noe
 template <class T, size_t R, size_t C, class U, size_t BR, size_t BC>
 CTNN_INLINE constexpr auto add_bias(const matrix<T, R, C>& z, const matrix<U, BR, BC>& b) noexcept {
     if constexpr (BR != R || BC != 1 || !std::is_same_v<T, U>) {
-        static_assert(BR == R && BC == 1 && std::is_same_v<T, U>,
-                      "ctnn: add_bias(Z, b) needs b to be a column of Z.rows elements of Z's type");
+        static_assert(BR == R && BC == 1 && std::is_same_v<T, U>, CTNN_MSG_ADD_BIAS);
         return z;
     } else {
         matrix<T, R, C> out = z;

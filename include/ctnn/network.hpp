@@ -1,6 +1,7 @@
-// network.hpp — network<T, input<N>, dense<...>...>: the layers in a hana::tuple,
-// the forward pass with its cache, predict, the backward pass and the sizes a
-// user can check against a device's memory at compile time.
+// network.hpp — network<T, input<N>, Layers...>: any layer kinds (layer.hpp) in
+// a hana::tuple, the forward pass with its cache, predict, the backward pass,
+// the one walk over every parameter, and the sizes a user can check against a
+// device's memory at compile time. It names no layer kind and no loss.
 #pragma once
 
 #include <cstdint>
@@ -10,63 +11,41 @@
 #include <boost/hana/at.hpp>
 #include <boost/hana/tuple.hpp>
 
-#include <ctnn/dense.hpp>
+#include <ctnn/detail/arch.hpp>
+#include <ctnn/detail/chain.hpp>
+#include <ctnn/diagnostics.hpp>
 #include <ctnn/init.hpp>
-#include <ctnn/losses.hpp>
+#include <ctnn/layer.hpp>
 #include <ctnn/matrix.hpp>
 
 namespace ctnn {
 
 namespace detail {
 
-/// Tells the compiler that obj may have changed here, so that what follows
-/// reads it from memory (config.hpp: CTNN_REREAD_CACHE_BYTES). It emits no
-/// instruction and writes nothing.
-template <class O>
-CTNN_INLINE inline void reread([[maybe_unused]] O& obj) noexcept {
-#if defined(__GNUC__)
-    __asm__ volatile("" : "+m"(obj));
-#endif
-}
+/// float stands in for a rejected element type, so that network<int, ...>
+/// reports only that
+template <class T>
+using safe_element = std::conditional_t<std::is_floating_point_v<T>, T, float>;
 
-template <class L> inline constexpr bool is_input = false;
-template <size_t N> inline constexpr bool is_input<input<N>> = true;
-template <class L> inline constexpr bool is_dense = false;
-template <size_t U, class A> inline constexpr bool is_dense<dense<U, A>> = true;
-/// the width of a layer description, read from its template arguments so that
-/// dense<0, ...> and input<0> are never instantiated: the network reports them
-/// itself, in one message instead of a chain of instantiation notes
-template <class L> inline constexpr size_t units_of = 1;
-template <size_t N> inline constexpr size_t units_of<input<N>> = N;
-template <size_t U, class A> inline constexpr size_t units_of<dense<U, A>> = U;
-/// whether network<T, Input, Layers...> passes all of its checks; when it does
-/// not, its members do nothing, so that the failed check is the only message
 template <class T, class Input, class... Layers>
-inline constexpr bool network_ok = std::is_floating_point_v<T> && is_input<Input> && sizeof...(Layers) > 0 &&
-                                   (is_dense<Layers> && ...) && units_of<Input> > 0 && ((units_of<Layers> > 0) && ...);
+inline constexpr bool input_ok = is_input<Input> && !input_is_empty<Input> && sizeof...(Layers) > 0;
 
-/// the width of a layer description; 1 for an invalid one, so that a rejected
-/// network does not go on to produce a second error for a 0-row matrix
-template <class L>
-CTNN_INLINE constexpr size_t safe_units() noexcept {
-    if constexpr (is_input<L> || is_dense<L>) {
-        return units_of<L> > 0 ? units_of<L> : 1;
-    } else {
-        return 1;
-    }
-}
-template <class L> struct activation_of { using type = act::identity; };
-template <size_t U, class A> struct activation_of<dense<U, A>> { using type = A; };
-/// the activation of the last layer description (identity for none); a fold of
-/// the built-in comma over pointers, so that no description is instantiated
-template <class... Layers>
-using last_activation = typename activation_of<typename std::remove_pointer_t<decltype((
-    static_cast<std::type_identity<dense<1>>*>(nullptr), ..., static_cast<std::type_identity<Layers>*>(nullptr)))>::type>::type;
+/// the activation that ends the last of the layers (act::identity for none)
+template <class Layers>
+struct last_activation {
+    using type = act::identity;
+};
+template <class L0, class... L>
+struct last_activation<boost::hana::tuple<L0, L...>> {
+    using type = typename ending_activation<typename decltype((std::type_identity<L0>{}, ..., std::type_identity<L>{}))::type>::type;
+};
 
+template <class C, class Net> inline constexpr bool is_cache_of = false;
 
 } // namespace detail
 
-/// The gradients of every layer of a network, in layer order: layer<I>().dW / .db.
+/// The gradients of every layer of a network, in layer order: layer<I>() is
+/// that layer's gradients_type (.dW / .db for dense).
 template <class... LayerGradients>
 struct gradients {
     static constexpr size_t depth = sizeof...(LayerGradients);
@@ -75,12 +54,12 @@ struct gradients {
     /// gradients of layer I (0-based, as network::layer<I>)
     template <size_t I>
     CTNN_INLINE constexpr auto& layer() noexcept {
-        static_assert(I < depth, "ctnn: grads.layer<I>() index out of range; layers are numbered 0 .. depth-1");
+        static_assert(I < depth, CTNN_MSG_GRADS_LAYER_INDEX);
         return boost::hana::at_c<(I < depth ? I : 0)>(layers);
     }
     template <size_t I>
     CTNN_INLINE constexpr const auto& layer() const noexcept {
-        static_assert(I < depth, "ctnn: grads.layer<I>() index out of range; layers are numbered 0 .. depth-1");
+        static_assert(I < depth, CTNN_MSG_GRADS_LAYER_INDEX);
         return boost::hana::at_c<(I < depth ? I : 0)>(layers);
     }
     friend constexpr bool operator==(const gradients& a, const gradients& b) noexcept {
@@ -91,93 +70,124 @@ struct gradients {
 };
 
 /// What forward() keeps for the backward pass with a batch of M: the input X
-/// (A[0]) and, per layer, Z and A. Its type is fixed by the network and M.
-template <class T, size_t In, size_t M, class... LayerCaches>
+/// and each layer's cache_type<M>. Its type is fixed by the network and M.
+template <class T, class InputBatch, size_t M, class... LayerCaches>
 struct forward_cache {
     static constexpr size_t batch = M;
     static constexpr size_t depth = sizeof...(LayerCaches);
-    matrix<T, In, M> X{};
+    InputBatch X{};
     boost::hana::tuple<LayerCaches...> layers;
 
     /// the network's input X = A[0]
-    CTNN_INLINE constexpr const matrix<T, In, M>& input() const noexcept { return X; }
-    /// the network's output A[L]
-    CTNN_INLINE constexpr const auto& output() const noexcept { return boost::hana::at_c<depth - 1>(layers).A; }
-    /// Z and A of layer I (0-based, as network::layer<I>)
+    CTNN_INLINE constexpr const InputBatch& input() const noexcept { return X; }
+    /// the network's output
+    CTNN_INLINE constexpr const auto& output() const noexcept { return boost::hana::at_c<depth - 1>(layers).output(); }
+    /// the cache of layer I (0-based, as network::layer<I>): Z and A for dense
     template <size_t I>
     CTNN_INLINE constexpr const auto& layer() const noexcept {
-        static_assert(I < depth, "ctnn: cache.layer<I>() index out of range; layers are numbered 0 .. depth-1");
+        static_assert(I < depth, CTNN_MSG_CACHE_LAYER_INDEX);
         return boost::hana::at_c<(I < depth ? I : 0)>(layers);
     }
-    /// the input of layer I: X for I = 0, else layer<I-1>().A
+    /// the input of layer I: X for I = 0, else the output of layer I-1
     template <size_t I>
     CTNN_INLINE constexpr const auto& input_of() const noexcept {
         if constexpr (I == 0) {
             return X;
         } else {
-            return boost::hana::at_c<I - 1>(layers).A;
+            return boost::hana::at_c<I - 1>(layers).output();
         }
     }
 };
 
 namespace detail {
-template <class T, class Idx, class... Layers>
+template <class T, class InShape, class Layers>
 struct network_types;
-
-template <class T, size_t... I, class Input, class... Layers>
-struct network_types<T, std::index_sequence<I...>, Input, Layers...> {
-    static constexpr size_t widths[sizeof...(Layers) + 1] = {safe_units<Input>(), safe_units<Layers>()...};
-    using layers = boost::hana::tuple<dense_layer<T, widths[I], widths[I + 1], typename activation_of<Layers>::type>...>;
-    using grads = gradients<dense_gradients<T, widths[I], widths[I + 1]>...>;
+template <class T, class InShape, class... L>
+struct network_types<T, InShape, boost::hana::tuple<L...>> {
+    using grads = gradients<typename L::gradients_type...>;
     template <size_t M>
-    using cache = forward_cache<T, widths[0], M, dense_cache<T, widths[I + 1], M>...>;
+    using cache = forward_cache<T, batch_t<T, InShape, M>, M, typename L::template cache_type<M>...>;
 };
-
-template <class C, class Net> inline constexpr bool is_cache_of = false;
-template <class T, size_t In, size_t M, class... LC, class Net>
-inline constexpr bool is_cache_of<forward_cache<T, In, M, LC...>, Net> =
-    std::is_same_v<forward_cache<T, In, M, LC...>, typename Net::template cache_type<M>>;
 } // namespace detail
 
-/// A feed-forward network of dense layers with element type T. Every shape is
-/// a template parameter; the object holds only the parameters, no pointers.
+/// A feed-forward network of any layer kinds with element type T. Every shape
+/// is a template parameter; the object holds only the layers' parameters (and
+/// the state of layers that have one: running statistics, a random stream).
 template <class T, class Input, class... Layers>
 struct network {
-    // The checks come first so that a rejected network gives one message.
-    static_assert(std::is_floating_point_v<T>, "ctnn: network<T, ...> needs T = float or double");
-    static_assert(detail::is_input<Input>, "ctnn: a network starts with ctnn::input<N>, the number of input features");
-    static_assert(sizeof...(Layers) > 0, "ctnn: a network needs at least one dense layer after its input");
-    static_assert((detail::is_dense<Layers> && ...), "ctnn: every layer after the input must be ctnn::dense<Units, Act>");
-    static_assert(!detail::is_input<Input> || detail::units_of<Input> > 0,
-                  "ctnn: input<0> has no features; the input width must be at least 1");
-    static_assert(((!detail::is_dense<Layers> || detail::units_of<Layers> > 0) && ...),
-                  "ctnn: dense<0, ...> has no units; every layer needs a width of at least 1");
+    // The checks come first, so that a rejected network gives one message;
+    // the layers are asked only if the input is right, and each layer
+    // description says itself why it rejects its input (its accepts()).
+    static_assert(std::is_floating_point_v<T>, CTNN_MSG_NETWORK_ELEMENT_TYPE);
+    static_assert(detail::is_input<Input>, CTNN_MSG_NETWORK_INPUT);
+    static_assert(!detail::input_is_empty<Input>, CTNN_MSG_INPUT_EMPTY);
+    static_assert(sizeof...(Layers) > 0, CTNN_MSG_NETWORK_NO_LAYERS);
 
 private:
-    // float stands in for a rejected T, so that network<int, ...> reports only its check above
-    using safe_value_type = std::conditional_t<std::is_floating_point_v<T>, T, float>;
-    using types = detail::network_types<safe_value_type, std::make_index_sequence<sizeof...(Layers)>, Input, Layers...>;
+    using safe_value_type = detail::safe_element<T>;
+    /// the layers bound one after the other (detail/chain.hpp)
+    using chain = decltype((detail::layer_chain<safe_value_type, typename detail::input_shape_of<Input>::type,
+                                                detail::input_ok<T, Input, Layers...>>{} >>
+                            ... >> std::type_identity<Layers>{}));
+    static constexpr bool ok = std::is_floating_point_v<T> && detail::input_ok<T, Input, Layers...> && chain::ok;
 
 public:
     using value_type = T;
-    /// number of dense layers (the input is not one)
+    /// number of layers after the input, parameterless ones included
     static constexpr size_t depth = sizeof...(Layers);
-    static constexpr size_t input_width = types::widths[0];
-    static constexpr size_t output_width = types::widths[depth];
-    using layers_type = typename types::layers;
-    using gradients_type = typename types::grads;
-    template <size_t M>
-    using cache_type = typename types::template cache<M>;
+    using layers_type = typename chain::layers;
     /// the type of layer I
     template <size_t I>
     using layer_type = std::remove_cvref_t<decltype(boost::hana::at_c<I>(std::declval<layers_type&>()))>;
-    using output_activation = detail::last_activation<Layers...>;
+    using input_shape = typename detail::input_shape_of<Input>::type;
+    using output_shape = typename chain::shape;
+    static constexpr size_t input_width = input_shape::size;
+    static constexpr size_t output_width = output_shape::size;
 
-    /// number of trainable parameters (all W and b)
+private:
+    using types = detail::network_types<safe_value_type, input_shape, layers_type>;
+    template <class U, size_t M>
+    using in_batch = batch_t<U, input_shape, M>;
+    template <class U, size_t M>
+    using out_batch = batch_t<U, output_shape, M>;
+    template <size_t M>
+    static constexpr bool updates_state = []<size_t... I>(std::index_sequence<I...>) {
+        return (detail::forward_updates_state<layer_type<I>, M> || ...);
+    }(std::make_index_sequence<depth>{});
+
+    template <size_t I, size_t M>
+    static constexpr size_t temporary_bytes() noexcept {
+        using L = layer_type<I>;
+        if constexpr (requires { L::template backward_temporary_bytes<M>; }) {
+            return L::template backward_temporary_bytes<M>;
+        } else {
+            return sizeof(batch_t<safe_value_type, typename L::output_shape, M>) + (I > 0 ? sizeof(batch_t<safe_value_type, typename L::input_shape, M>) : 0);
+        }
+    }
+
+public:
+    /// whether a layer has training state (dropout's random stream, batch_norm's
+    /// running statistics): forward() then updates it, and is a non-const member
+    static constexpr bool has_training_state = updates_state<1>;
+    using gradients_type = typename types::grads;
+    template <size_t M>
+    using cache_type = typename types::template cache<M>;
+    /// the activation that ends the last layer (act::identity if it has none):
+    /// what a loss with a fused output delta checks
+    using output_activation = typename detail::last_activation<layers_type>::type;
+
+    /// the smallest batch a training pass takes (a layer's min_training_batch: 2 with batch_norm)
+    static constexpr size_t min_training_batch = []<size_t... I>(std::index_sequence<I...>) {
+        size_t m = 1;
+        ((m = detail::min_training_batch<layer_type<I>> > m ? detail::min_training_batch<layer_type<I>> : m), ...);
+        return m;
+    }(std::make_index_sequence<depth>{});
+
+    /// number of trainable parameters
     static constexpr size_t parameter_count = []<size_t... I>(std::index_sequence<I...>) {
         return (size_t{0} + ... + layer_type<I>::parameter_count);
     }(std::make_index_sequence<depth>{});
-    /// bytes of all parameters
+    /// bytes of all trainable parameters
     static constexpr size_t parameter_bytes = parameter_count * sizeof(T);
     /// bytes of the forward cache for a batch of M
     template <size_t M>
@@ -185,11 +195,12 @@ public:
     /// bytes of one set of gradients
     static constexpr size_t gradient_bytes = sizeof(gradients_type);
     /// bytes of the values the backward pass computes along the way for a batch
-    /// of M: each layer's dZ (one output at batch 1: its ∂z_L/∂z instead) and,
-    /// except for the first layer, its dA_prev
+    /// of M: each layer's gradient of its output (dZ for dense; at batch 1 with
+    /// one output, ∂z_L/∂z in its place) and, except for the first layer, its
+    /// dx, unless the layer states its own figure
     template <size_t M>
     static constexpr size_t backward_temporary_bytes = []<size_t... I>(std::index_sequence<I...>) {
-        return ((types::widths[I + 1] + (I > 0 ? types::widths[I] : 0)) + ...) * M * sizeof(T);
+        return (size_t{0} + ... + temporary_bytes<I, M>());
     }(std::make_index_sequence<depth>{});
     /// bytes one training step with batch M needs besides the parameters:
     /// cache + gradients + backward temporaries (an upper bound: the optimiser
@@ -200,18 +211,16 @@ public:
     /// the layers; use layer<I>() to reach one
     layers_type layers;
 
-    /// layer I (0-based; the input is not a layer): .W and .b
+    /// layer I (0-based; the input is not a layer; parameterless layers count)
     template <size_t I>
     CTNN_INLINE constexpr auto& layer() noexcept {
-        static_assert(I < depth, "ctnn: net.layer<I>() index out of range; layers are numbered 0 .. depth-1 "
-                                 "and the input is not a layer");
+        static_assert(I < depth, CTNN_MSG_NET_LAYER_INDEX);
         return boost::hana::at_c<(I < depth ? I : 0)>(layers);
     }
-    /// layer I (0-based; the input is not a layer): .W and .b
+    /// layer I (0-based; the input is not a layer; parameterless layers count)
     template <size_t I>
     CTNN_INLINE constexpr const auto& layer() const noexcept {
-        static_assert(I < depth, "ctnn: net.layer<I>() index out of range; layers are numbered 0 .. depth-1 "
-                                 "and the input is not a layer");
+        static_assert(I < depth, CTNN_MSG_NET_LAYER_INDEX);
         return boost::hana::at_c<(I < depth ? I : 0)>(layers);
     }
 
@@ -224,88 +233,117 @@ public:
     /// Parameters only move between networks of one type.
     template <class U, class Input2, class... Layers2>
     constexpr network& operator=(const network<U, Input2, Layers2...>&) noexcept {
-        static_assert(std::is_same_v<network, network<U, Input2, Layers2...>>,
-                      "ctnn: cannot assign the parameters of a network of another shape or element type; "
-                      "both networks must have the same ctnn::network<...> type");
+        static_assert(std::is_same_v<network, network<U, Input2, Layers2...>>, CTNN_MSG_ASSIGN_NETWORK);
         return *this;
     }
 
-    /// Deterministic weights from `seed` (He uniform for relu-like layers,
-    /// Glorot uniform otherwise), zero biases. constexpr.
-    constexpr void initialize(std::uint64_t seed) noexcept {
-        [&]<size_t... I>(std::index_sequence<I...>) {
-            (init_layer<I>(seed, default_initializer<typename layer_type<I>::activation>{}), ...);
-        }(std::make_index_sequence<depth>{});
+    /// f(info, parameter, matching gradient of each gs...) for every trainable
+    /// parameter, and f(info, buffer) for every persistent buffer, in layer
+    /// order (layer.hpp: the visit). gs are gradients_type objects (the
+    /// gradients, an optimiser's moments); f learns the layer index from
+    /// visit_indexed.
+    template <class F, class... G>
+    CTNN_INLINE constexpr void visit(F&& f, G&... gs) noexcept {
+        visit_impl(*this, f, gs...);
     }
-    /// Deterministic weights from `seed` with initialiser `init` for every layer, zero biases.
+    template <class F, class... G>
+    CTNN_INLINE constexpr void visit(F&& f, G&... gs) const noexcept {
+        visit_impl(*this, f, gs...);
+    }
+    /// as visit, with f(layer index, info, parameter, gradients...)
+    template <class F, class... G>
+    CTNN_INLINE constexpr void visit_indexed(F&& f, G&... gs) noexcept {
+        visit_indexed_impl(*this, f, gs...);
+    }
+    template <class F, class... G>
+    CTNN_INLINE constexpr void visit_indexed(F&& f, G&... gs) const noexcept {
+        visit_indexed_impl(*this, f, gs...);
+    }
+
+    /// Deterministic parameters from `seed`: weights He uniform before a
+    /// relu-like activation and Glorot uniform otherwise, biases and shifts 0,
+    /// scales 1 (each layer states its own). constexpr.
+    constexpr void initialize(std::uint64_t seed) noexcept { initialize_impl(seed, detail::default_initializer{}); }
+    /// Deterministic parameters from `seed`, with initialiser `init` for every weight.
     template <class Init>
     constexpr void initialize(std::uint64_t seed, const Init& init) noexcept {
-        [&]<size_t... I>(std::index_sequence<I...>) { (init_layer<I>(seed, init), ...); }(std::make_index_sequence<depth>{});
+        initialize_impl(seed, init);
     }
 
     /// Forward pass for a batch of M samples (X is input_width x M); returns the
     /// cache the backward pass needs. M is deduced from X. The cache is
     /// zero-initialised first; forward_into() writes into one the caller keeps.
+    /// A network with a layer that has training state (dropout's random
+    /// stream, batch_norm's running statistics) updates it: the call is then
+    /// on a non-const network.
     template <class U, size_t Rows, size_t M>
-    CTNN_INLINE constexpr auto forward(const matrix<U, Rows, M>& x) const noexcept {
+    CTNN_INLINE constexpr auto forward(const matrix<U, Rows, M>& x) const noexcept
+        requires(!updates_state<M>)
+    {
         cache_type<M> c{};  // the one return below lets the compiler build it in the caller's storage
-        forward_impl(x, c);
+        forward_impl(*this, x, c, M);
         return c;
+    }
+    template <class U, size_t Rows, size_t M>
+    CTNN_INLINE constexpr auto forward(const matrix<U, Rows, M>& x) noexcept
+        requires(updates_state<M>)
+    {
+        cache_type<M> c{};
+        forward_impl(*this, x, c, M);
+        return c;
+    }
+    template <class U, size_t Rows, size_t M>
+    constexpr auto forward(const matrix<U, Rows, M>&) const noexcept
+        requires(updates_state<M>)
+    {
+        static_assert(!updates_state<M>, CTNN_MSG_FORWARD_CONST_STATE);
+        return cache_type<M>{};
     }
 
     /// Forward pass into a cache the caller keeps (a member, a static, one
     /// object reused across steps): every element of it is written, nothing is
-    /// zeroed or copied, and no stack space grows with the batch.
+    /// zeroed or copied, and no stack space grows with the batch. With count
+    /// < M the columns from count on are padding (a partial last batch):
+    /// batch statistics leave them out.
     template <class U, size_t Rows, size_t M, class Cache>
-    CTNN_INLINE constexpr void forward_into(const matrix<U, Rows, M>& x, Cache& c) const noexcept {
-        forward_impl(x, c);
-        if constexpr (CTNN_REREAD_CACHE_BYTES >= 0 && sizeof(Cache) > size_t(CTNN_REREAD_CACHE_BYTES))
-            if (!std::is_constant_evaluated()) detail::reread(c);
+    CTNN_INLINE constexpr void forward_into(const matrix<U, Rows, M>& x, Cache& c, size_t count = M) const noexcept
+        requires(!updates_state<M>)
+    {
+        forward_impl(*this, x, c, count);
+        reread_large(c);
+    }
+    template <class U, size_t Rows, size_t M, class Cache>
+    CTNN_INLINE constexpr void forward_into(const matrix<U, Rows, M>& x, Cache& c, size_t count = M) noexcept
+        requires(updates_state<M>)
+    {
+        forward_impl(*this, x, c, count);
+        reread_large(c);
+    }
+    template <class U, size_t Rows, size_t M, class Cache>
+    constexpr void forward_into(const matrix<U, Rows, M>&, Cache&, size_t = M) const noexcept
+        requires(updates_state<M>)
+    {
+        static_assert(!updates_state<M>, CTNN_MSG_FORWARD_INTO_CONST_STATE);
     }
 
-private:
-    template <class U, size_t Rows, size_t M, class Cache>
-    CTNN_INLINE constexpr void forward_impl(const matrix<U, Rows, M>& x, Cache& c) const noexcept {
-        if constexpr (!detail::network_ok<T, Input, Layers...>) {
-            // the network's own check has reported the mistake
-        } else if constexpr (Rows != input_width) {
-            static_assert(Rows == input_width,
-                          "ctnn: forward(X) needs X.rows == the network's input width "
-                          "(X is features x batch, one sample per column)");
-        } else if constexpr (!std::is_same_v<T, U>) {
-            static_assert(detail::always_false<U>, "ctnn: forward(X) needs X of the network's element type");
-        } else if constexpr (!std::is_same_v<Cache, cache_type<M>>) {
-            static_assert(detail::always_false<Cache>,
-                          "ctnn: forward_into(X, cache) needs this network's cache_type<M>, M = X.cols");
-        } else {
-            c.X = x;
-            [&]<size_t... I>(std::index_sequence<I...>) CTNN_INLINE {
-                (boost::hana::at_c<I>(layers).forward(c.template input_of<I>(), boost::hana::at_c<I>(c.layers)), ...);
-            }(std::make_index_sequence<depth>{});
-        }
-    }
-
-public:
     /// Inference only: the output for a batch of M samples, keeping no cache.
     template <class U, size_t Rows, size_t M>
     CTNN_INLINE constexpr auto predict(const matrix<U, Rows, M>& x) const noexcept {
-        if constexpr (!detail::network_ok<T, Input, Layers...>) {
-            return matrix<safe_value_type, output_width, M>{};  // the network's own check has reported it
+        if constexpr (!ok) {
+            return out_batch<safe_value_type, M>{};  // the network's own check has reported it
         } else if constexpr (Rows != input_width) {
-            static_assert(Rows == input_width,
-                          "ctnn: predict(X) needs X.rows == the network's input width "
-                          "(X is features x batch, one sample per column)");
-            return matrix<T, output_width, M>{};
+            static_assert(Rows == input_width, CTNN_MSG_PREDICT_INPUT_WIDTH);
+            return out_batch<T, M>{};
         } else if constexpr (!std::is_same_v<T, U>) {
-            static_assert(detail::always_false<U>, "ctnn: predict(X) needs X of the network's element type");
-            return matrix<T, output_width, M>{};
+            static_assert(detail::always_false<U>, CTNN_MSG_PREDICT_INPUT_TYPE);
+            return out_batch<T, M>{};
         } else {
-            return predict_from<0>(x);
+            return detail::chain_predict<0>(layers, x);
         }
     }
 
     /// Backward pass: the gradients of the batch-mean loss with respect to every
-    /// W and b, from the cache of forward(X) and the labels Y (output_width x M).
+    /// parameter, from the cache of forward(X) and the labels Y (output_width x M).
     /// With count < M, the columns from count on are padding (a partial last
     /// batch): they contribute nothing and the mean is over the count real
     /// samples (count is clamped to 1..M).
@@ -313,133 +351,151 @@ public:
     CTNN_INLINE constexpr gradients_type backward(const Cache& cache, const matrix<U, YRows, YCols>& y, const Loss& loss,
                                                   size_t count = YCols) const noexcept {
         gradients_type g{};  // the one return below lets the compiler build it in the caller's storage
-        backward_into(cache, y, loss, g, count);
+        // the loss says first which output it needs (here, so that its message comes from the user's call)
+        if constexpr (ok) {
+            if constexpr (Loss::template check_output<output_activation>()) backward_into(cache, y, loss, g, count);
+        }
         return g;
     }
 
-    /// Backward pass into gradients the caller keeps: every dW and db is
+    /// Backward pass into gradients the caller keeps: every gradient is
     /// overwritten (not accumulated), nothing is zeroed or copied first.
     template <class Cache, class U, size_t YRows, size_t YCols, class Loss>
     CTNN_INLINE constexpr void backward_into(const Cache& cache, const matrix<U, YRows, YCols>& y, const Loss&,
                                              gradients_type& g, size_t count = YCols) const noexcept {
-        if constexpr (!detail::network_ok<T, Input, Layers...>) {
+        if constexpr (!ok) {
             // the network's own check has reported the mistake
+        } else if constexpr (!Loss::template check_output<output_activation>()) {
+            // the loss has said which output it needs
         } else if constexpr (!detail::is_cache_of<Cache, network>) {
-            static_assert(detail::is_cache_of<Cache, network>,
-                          "ctnn: backward(cache, Y, loss) needs the cache returned by this network's forward(X)");
+            static_assert(detail::is_cache_of<Cache, network>, CTNN_MSG_BACKWARD_CACHE);
         } else if constexpr (YRows != output_width) {
-            static_assert(YRows == output_width,
-                          "ctnn: backward(cache, Y, loss) needs Y.rows == the network's output width "
-                          "(Y is outputs x batch, one label column per sample)");
+            static_assert(YRows == output_width, CTNN_MSG_BACKWARD_LABEL_ROWS);
         } else if constexpr (YCols != Cache::batch) {
-            static_assert(YCols == Cache::batch,
-                          "ctnn: the batch sizes of X and Y differ; Y needs one column per column of X");
+            static_assert(YCols == Cache::batch, CTNN_MSG_BACKWARD_BATCH);
         } else if constexpr (!std::is_same_v<T, U>) {
-            static_assert(detail::always_false<U>, "ctnn: backward needs Y of the network's element type");
-        } else if constexpr (std::is_same_v<Loss, loss::cross_entropy> &&
-                             !std::is_same_v<output_activation, act::softmax>) {
-            static_assert(detail::always_false<Loss>,
-                          "ctnn: cross_entropy needs a softmax output layer (its gradient dZ = A - Y holds only "
-                          "for softmax); use dense<N, act::softmax> or loss::mse");
-        } else if constexpr (std::is_same_v<Loss, loss::binary_cross_entropy> &&
-                             !std::is_same_v<output_activation, act::sigmoid>) {
-            static_assert(detail::always_false<Loss>,
-                          "ctnn: binary_cross_entropy needs a sigmoid output layer (its gradient dZ = A - Y holds "
-                          "only for sigmoid); use dense<N, act::sigmoid> or loss::mse");
-        } else if constexpr (!Loss::template accepts<output_activation>) {
-            static_assert(detail::always_false<Loss>, "ctnn: this loss does not accept the network's output activation");
+            static_assert(detail::always_false<U>, CTNN_MSG_BACKWARD_LABEL_TYPE);
         } else {
             constexpr size_t L = depth - 1;
-            const auto& out = boost::hana::at_c<L>(cache.layers);
+            constexpr bool fused = detail::fuses_output_delta<layer_type<L>, YCols, Loss>;
+            const auto& last = boost::hana::at_c<L>(layers);
+            const auto& last_cache = boost::hana::at_c<L>(cache.layers);
             const size_t real = count < 1 ? 1 : (count > YCols ? YCols : count);
-            auto dz = Loss::template output_delta<output_activation>(out.Z, out.A, y);
-            if (real < YCols)  // padding columns (index % YCols >= real) contribute nothing
-                for (size_t k = 0; k < dz.size; ++k)
-                    if (k % YCols >= real) dz.elems[k] = T(0);
-            if constexpr (scalar_delta<YCols>) {
-                // dZ of the output layer is one number δ, and every layer's dZ
-                // is δ·s with s = ∂z_L/∂z_I, which does not depend on δ
-                backprop<L>(cache, matrix<T, 1, 1>{{T(1)}}, g, T(1), dz.elems[0]);
+            if constexpr (fused && one_sample_pass<YCols>) {
+                // The output's gradient is one number δ, and every layer's
+                // gradient of its output is δ·s with s = ∂z_L/∂(its output),
+                // which does not depend on δ: the chain down through the layers
+                // starts while the output's activation and the loss's delta are
+                // still being computed, and each parameter gradient is one
+                // product after δ, δ·(its gradient for s). The products are
+                // associated differently from the ordinary pass: the output
+                // layer's gradients are the same bits, the others' can differ in
+                // the last bits (a test bounds them).
+                const T delta = last.template output_delta<Loss>(last_cache, cache.template input_of<L>(), y).elems[0];
+                const one_sample_scale<T> s{delta};
+                const matrix<T, 1, 1> one{{T(1)}};
+                from_delta<L>(last, last_cache, cache, one, g, s);
             } else {
-                backprop<L>(cache, dz, g, T(1) / static_cast<T>(real), unscaled{});
+                const batch_scale<T> s{T(1) / static_cast<T>(real), real};
+                if constexpr (fused) {
+                    auto dz = last.template output_delta<Loss>(last_cache, cache.template input_of<L>(), y);
+                    zero_padding(dz, real);
+                    from_delta<L>(last, last_cache, cache, dz, g, s);
+                } else {
+                    auto dy = Loss::output_gradient(last_cache.output(), y);
+                    zero_padding(dy, real);
+                    detail::chain_backward<L, false>(layers, cache.layers, cache.X, g.layers, s, dy);
+                }
             }
         }
     }
 
 private:
-    template <class Act>
-    using default_initializer = std::conditional_t<Act::relu_like, init::he_uniform, init::glorot_uniform>;
-
-    template <size_t I, class Init>
-    constexpr void init_layer(std::uint64_t seed, const Init& init) noexcept {
-        auto rng = init::layer_stream(seed, I);
-        auto& l = boost::hana::at_c<I>(layers);
-        init.fill(l.W, rng);
-        l.b = decltype(l.b){};
-    }
-
-    /// the output of layers I.. for their input a (a fold over the layers whose
-    /// state changes type at every step; depth is the number of layers)
-    template <size_t I, class A>
-    CTNN_INLINE constexpr auto predict_from(const A& a) const noexcept {
-        if constexpr (I == depth) {
-            return a;
-        } else {
-            return predict_from<I + 1>(boost::hana::at_c<I>(layers).predict(a));
-        }
-    }
-
-    /// whether the backward pass for a batch of M carries ∂z_L/∂z and scales it
-    /// by the output's dZ, a single number (one output, one sample; see backprop)
+    /// whether the backward pass for a batch of M takes the one-sample pass:
+    /// one output, one sample, and every layer has it
     template <size_t M>
-    static constexpr bool scalar_delta = output_width == 1 && M == 1;
+    static constexpr bool one_sample_pass = output_width == 1 && M == 1 && []<size_t... I>(std::index_sequence<I...>) {
+        return (detail::backward_takes<layer_type<I>, 1, one_sample_scale<T>> && ...);
+    }(std::make_index_sequence<depth>{});
 
-    /// backprop's Delta for the ordinary pass: its d is dZ itself
-    struct unscaled {};
+    /// columns from real on are padding: they contribute nothing
+    template <class D>
+    CTNN_INLINE static constexpr void zero_padding(D& d, size_t real) noexcept {
+        constexpr size_t cols = D::cols;
+        if (real < cols)
+            for (size_t k = 0; k < D::size; ++k)
+                if (k % cols >= real) d.elems[k] = T(0);
+    }
 
-    /// Layer I's parameter gradients from its dZ, and on to layer I-1 with
-    /// d_prev = g'(Z_prev) ⊙ Wᵀ·d (dA_prev = Wᵀ·dZ). The input gets no dA.
-    ///
-    /// Ordinarily d is dZ (delta: unscaled). With one output and a batch of
-    /// one, delta is the output layer's dZ, a single number δ, and d is
-    /// s = ∂z_L/∂z_I, starting from s = 1 at the output: the same recursion,
-    /// since it is linear in d, and dZ = δ·s. None of the s depends on δ, so
-    /// they are computed while the output's activation (a sigmoid's exp and
-    /// division) and the loss's delta are still being computed: the chain
-    /// from δ to W of the first layer, which the next step's forward pass
-    /// reads first, is one product, δ·(s·aᵀ), and the SGD step instead of a
-    /// pass down through every layer. The products are associated
-    /// differently: the output layer's gradients are the same bits as the
-    /// ordinary pass's, the other layers' can differ in the last bits (a test
-    /// bounds them).
-    template <size_t I, size_t M, class Delta>
-    CTNN_INLINE constexpr void backprop(const cache_type<M>& c, const matrix<T, types::widths[I + 1], M>& d,
-                                        gradients_type& g, T inv_m, Delta delta) const noexcept {
-        if constexpr (I > 0) {
-            // d of the layer below first: it starts the chain the rest of the
-            // step waits on (down to dW of the first layer, which the next
-            // step's forward pass needs first), so it should not queue behind
-            // this layer's dW and db, which nothing in the backward pass needs
-            const auto& prev = boost::hana::at_c<I - 1>(c.layers);
-            using prev_act = typename layer_type<I - 1>::activation;
-            const auto d_prev = prev_act::backward(prev.Z, prev.A, boost::hana::at_c<I>(layers).input_gradient(d));
-            parameter_gradients<I>(d, c.template input_of<I>(), boost::hana::at_c<I>(g.layers), inv_m, delta);
-            backprop<I - 1>(c, d_prev, g, inv_m, delta);
+    /// the output layer's pass from its fused output delta dz, and on down
+    template <size_t L, class Last, class LastCache, class Cache, class Dz, class Scale>
+    CTNN_INLINE constexpr void from_delta(const Last& last, const LastCache& lc, const Cache& c, const Dz& dz,
+                                          gradients_type& g, Scale s) const noexcept {
+        auto& lg = boost::hana::at_c<L>(g.layers);
+        if constexpr (L > 0) {
+            detail::chain_backward<L - 1, false>(layers, c.layers, c.X, g.layers, s,
+                                                 last.backward_from_delta(lc, c.template input_of<L>(), dz, lg, s));
+        } else if constexpr (requires { last.backward_from_delta(lc, c.X, dz, lg, s, no_input_gradient{}); }) {
+            last.backward_from_delta(lc, c.X, dz, lg, s, no_input_gradient{});
         } else {
-            parameter_gradients<I>(d, c.template input_of<I>(), boost::hana::at_c<I>(g.layers), inv_m, delta);
+            (void)last.backward_from_delta(lc, c.X, dz, lg, s);
         }
     }
-    /// layer I's dW and db from backprop's d: from dZ = d, or from dZ = δ·d
-    template <size_t I, size_t M, class A, class G>
-    CTNN_INLINE static constexpr void parameter_gradients(const matrix<T, types::widths[I + 1], M>& d, const A& a,
-                                                          G& g, T inv_m, unscaled) noexcept {
-        layer_type<I>::parameter_gradients(d, a, g, inv_m);
+
+    template <class Self, class U, size_t Rows, size_t M, class Cache>
+    CTNN_INLINE static constexpr void forward_impl(Self& self, const matrix<U, Rows, M>& x, Cache& c,
+                                                   [[maybe_unused]] size_t count) noexcept {
+        if constexpr (!ok) {
+            // the network's own check has reported the mistake
+        } else if constexpr (Rows != input_width) {
+            static_assert(Rows == input_width, CTNN_MSG_FORWARD_INPUT_WIDTH);
+        } else if constexpr (!std::is_same_v<T, U>) {
+            static_assert(detail::always_false<U>, CTNN_MSG_FORWARD_INPUT_TYPE);
+        } else if constexpr (!std::is_same_v<Cache, cache_type<M>>) {
+            static_assert(detail::always_false<Cache>, CTNN_MSG_FORWARD_INTO_CACHE);
+        } else if constexpr (M < min_training_batch) {
+            static_assert(M >= min_training_batch, CTNN_MSG_TRAINING_BATCH);
+        } else {
+            c.X = x;
+            detail::chain_forward(self.layers, c.X, c.layers, count < 1 ? 1 : (count > M ? M : count));
+        }
     }
-    template <size_t I, class A, class G>
-    CTNN_INLINE static constexpr void parameter_gradients(const matrix<T, types::widths[I + 1], 1>& s, const A& a,
-                                                          G& g, T, T delta) noexcept {
-        layer_type<I>::scaled_parameter_gradients(s, a, g, delta);
+
+    template <class Cache>
+    CTNN_INLINE static constexpr void reread_large(Cache& c) noexcept {
+        if constexpr (CTNN_REREAD_CACHE_BYTES >= 0 && sizeof(Cache) > size_t(CTNN_REREAD_CACHE_BYTES))
+            if (!std::is_constant_evaluated()) detail::arch::reread(c);
+    }
+
+    template <class Self, class F, class... G>
+    CTNN_INLINE static constexpr void visit_impl(Self& self, F& f, G&... gs) noexcept {
+        detail::chain_visit(self.layers, f, [](size_t, F& g) -> F& { return g; }, gs.layers...);
+    }
+    template <class Self, class F, class... G>
+    CTNN_INLINE static constexpr void visit_indexed_impl(Self& self, F& f, G&... gs) noexcept {
+        detail::chain_visit(
+            self.layers, f,
+            [](size_t i, F& g) {
+                return [i, &g](const auto& info, auto& p, auto&... d) CTNN_INLINE { g(i, info, p, d...); };
+            },
+            gs.layers...);
+    }
+
+    template <class Init>
+    constexpr void initialize_impl(std::uint64_t seed, const Init& init) noexcept {
+        detail::for_each_index<depth>([&](auto i) {
+            auto rng = init::layer_stream(seed, i);
+            auto& l = boost::hana::at_c<i>(layers);
+            layer_type<i>::visit(l, [&](const auto& info, auto& p, auto&...) { detail::initialize_parameter(info, p, rng, init); });
+            if constexpr (detail::has_random_stream<layer_type<i>>) l.reseed(rng);
+        });
     }
 };
+
+namespace detail {
+template <class T, class InBatch, size_t M, class... LC, class Net>
+inline constexpr bool is_cache_of<forward_cache<T, InBatch, M, LC...>, Net> =
+    std::is_same_v<forward_cache<T, InBatch, M, LC...>, typename Net::template cache_type<M>>;
+} // namespace detail
 
 } // namespace ctnn

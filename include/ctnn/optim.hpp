@@ -7,6 +7,7 @@
 #include <type_traits>
 #include <utility>
 
+#include <ctnn/diagnostics.hpp>
 #include <ctnn/math.hpp>
 #include <ctnn/matrix.hpp>
 #include <ctnn/network.hpp>
@@ -14,20 +15,16 @@
 namespace ctnn::optim {
 
 namespace detail {
-/// f(parameter, gradient, state...) for W then b of layer I
-template <size_t I, class Net, class Grads, class F, class... States>
-CTNN_INLINE constexpr void visit_layer(Net& net, const Grads& g, F& f, States&... state) noexcept {
-    f(net.template layer<I>().W, g.template layer<I>().dW, state.template layer<I>().dW...);
-    f(net.template layer<I>().b, g.template layer<I>().db, state.template layer<I>().db...);
-}
-
-/// f(parameter, gradient, state...) for W then b of every layer, where each
-/// state is a gradients_type of the same network (optimiser moments)
+/// f(parameter, gradient, state...) for every trainable parameter of net, in
+/// the network's visit order; each state is a gradients_type of the same
+/// network (optimiser moments). Buffers (running statistics) are not trained.
 template <class Net, class Grads, class F, class... States>
 CTNN_INLINE constexpr void for_each_parameter(Net& net, const Grads& g, F&& f, States&... state) noexcept {
-    [&]<size_t... I>(std::index_sequence<I...>) CTNN_INLINE {
-        (detail::visit_layer<I>(net, g, f, state...), ...);  // qualified: no ADL into the layer types
-    }(std::make_index_sequence<Net::depth>{});
+    net.visit(
+        [&](const auto& info, auto& p, auto&... d) CTNN_INLINE {
+            if constexpr (std::remove_cvref_t<decltype(info)>::trainable) f(p, d...);
+        },
+        g, state...);
 }
 
 /// op(i) for every element index of a matrix type, unrolled when small
@@ -44,66 +41,19 @@ struct sgd {
     template <class Net, class Grads>
     CTNN_INLINE constexpr void step(Net& net, const Grads& g) const noexcept {
         if constexpr (!std::is_same_v<Grads, typename Net::gradients_type>) {
-            static_assert(std::is_same_v<Grads, typename Net::gradients_type>,
-                          "ctnn: opt.step(net, grads) needs gradients of this network's shape; pass what "
-                          "net.backward(...) returned for this network");
+            static_assert(std::is_same_v<Grads, typename Net::gradients_type>, CTNN_MSG_STEP_GRADIENTS);
         } else {
             detail::for_each_parameter(net, g, [lr = lr](auto& p, const auto& d) CTNN_INLINE {
                 using P = std::remove_cvref_t<decltype(p)>;
                 using T = std::remove_cvref_t<decltype(p.elems[0])>;
                 const T rate = static_cast<T>(lr);
                 if constexpr (P::size < 2 * CTNN_SIMD_BYTES / sizeof(T)) {
-                    // A matrix of less than two vectors goes element by element. The
-                    // backward pass has just stored its gradient, packed with its
-                    // neighbours' into vectors as the compiler chose; a vector load
-                    // that spans two of those stores waits for both to reach the
-                    // cache (a store-forwarding stall, on the critical path of a
-                    // single-sample step), while scalars come straight from the
-                    // stores or registers. Seed network, batch 1: 39.6 -> 37.4 ns.
-                    //
-                    // With Clang on AVX-512 hardware (CTNN_SIMD_WIDE_BYTES 64), a
-                    // matrix of less than one SIMD register that is not a whole number
-                    // of 16-byte vectors (the seed network's 6, 3, 3, 3 and 1 elements)
-                    // is stored at run time through a volatile glvalue. Clang's SLP
-                    // vectoriser otherwise packs such partial vectors with their
-                    // neighbours' updates, building them with a chain of permutes
-                    // (vpermt2ps) between the backward pass's last product and the store
-                    // that the next step's first load waits on. Seed network, side by
-                    // side (clang++ -O3 -march=native, medians of 5 alternating runs),
-                    // without -> with: batch 1 in place 39.5 -> 33.9 ns, value forms
-                    // 29.7 -> 29.2 ns; batch 32 in place 76.3 -> 71.9 ns.
-                    //
-                    // Not with GCC, since the one-sample pass computes every gradient
-                    // as one product after δ (dense::scaled_parameter_gradients), which
-                    // GCC packs into a 64- and a 32-byte vector: the packed update runs
-                    // on those vectors as they are, where scalar stores need each
-                    // element extracted first (lanes 4 to 7 across 128-bit halves).
-                    // Seed network, side by side (g++ -O3 -march=native, medians of 5
-                    // alternating runs), with -> without: batch 1 30.5 -> 28.0 ns in
-                    // place, 29.8 -> 27.9 ns in the value forms (the same with every
-                    // loop and function 64-byte aligned); batch 32 in place 73.5 ->
-                    // 74.9 ns, the price (its value forms vary from run to run of one
-                    // binary with the volatile stores, 72 or 97 ns, and measure 79 ns
-                    // without).
-                    //
-                    // Measured slower earlier, hence left to the vectorisers with either
-                    // compiler: a whole vector (the 4 output biases of 8-16-16-4:
-                    // clang++ 7 %), and any matrix on AVX2 (g++ 3 % at batch 32,
-                    // clang++ 8 % at batch 1) or SSE2 (g++'s batch-32 value forms 9 %).
-#if defined(__clang__)
-                    constexpr bool scalar_stores = CTNN_SIMD_WIDE_BYTES >= 64 && P::size < CTNN_SIMD_BYTES / sizeof(T) &&
-                                                   P::size % (16 / sizeof(T)) != 0;
-#else
-                    constexpr bool scalar_stores = false;
-#endif
-                    detail::each_element<P>([&](size_t i) CTNN_INLINE {
-                        const T v = p.elems[i] - rate * d.elems[i];
-                        if (scalar_stores && !std::is_constant_evaluated()) {
-                            *static_cast<volatile T*>(&p.elems[i]) = v;
-                        } else {
-                            p.elems[i] = v;
-                        }
-                    });
+                    // A matrix of less than two vectors goes element by element: a
+                    // vector load that spans two of the backward pass's recent
+                    // stores would wait for both (a store-forwarding stall on the
+                    // critical path of a single-sample step), while scalars come
+                    // straight from the stores or registers (docs/performance-notes.md).
+                    detail::each_element<P>([&](size_t i) CTNN_INLINE { p.elems[i] -= rate * d.elems[i]; });
                 } else {
                     ctnn::detail::zip_into(p, p, d, [rate](auto w, auto dw) CTNN_INLINE { return w - rate * dw; });
                 }
@@ -125,9 +75,7 @@ struct momentum {
     template <class Grads>
     CTNN_INLINE constexpr void step(Net& net, const Grads& g) noexcept {
         if constexpr (!std::is_same_v<Grads, typename Net::gradients_type>) {
-            static_assert(std::is_same_v<Grads, typename Net::gradients_type>,
-                          "ctnn: opt.step(net, grads) needs gradients of this network's shape; pass what "
-                          "net.backward(...) returned for this network");
+            static_assert(std::is_same_v<Grads, typename Net::gradients_type>, CTNN_MSG_STEP_GRADIENTS);
         } else {
             using T = typename Net::value_type;
             const T rate = static_cast<T>(lr), mu = static_cast<T>(beta), wd = static_cast<T>(weight_decay);
@@ -164,9 +112,7 @@ struct adam {
     template <class Grads>
     CTNN_INLINE constexpr void step(Net& net, const Grads& g) noexcept {
         if constexpr (!std::is_same_v<Grads, typename Net::gradients_type>) {
-            static_assert(std::is_same_v<Grads, typename Net::gradients_type>,
-                          "ctnn: opt.step(net, grads) needs gradients of this network's shape; pass what "
-                          "net.backward(...) returned for this network");
+            static_assert(std::is_same_v<Grads, typename Net::gradients_type>, CTNN_MSG_STEP_GRADIENTS);
         } else {
             using T = typename Net::value_type;
             ++t;

@@ -8,6 +8,7 @@
 #include <type_traits>
 #include <utility>
 
+#include <ctnn/diagnostics.hpp>
 #include <ctnn/init.hpp>
 #include <ctnn/matrix.hpp>
 #include <ctnn/network.hpp>
@@ -159,9 +160,8 @@ constexpr size_t count_correct(const matrix<T, R, C>& out, const matrix<T, R, C>
 template <size_t Batch, class Net, class T, size_t F, size_t O, class Loss, class Optimizer, class Callback>
 constexpr epoch_report fit(Net& net, const dataset_view<T, F, O>& data, const Loss& loss, Optimizer& optimizer,
                            const fit_options& options, Callback&& callback) noexcept {
-    static_assert(Batch > 0, "ctnn: fit<Batch> needs a batch of at least one sample");
-    static_assert(F == Net::input_width && O == Net::output_width && std::is_same_v<T, typename Net::value_type>,
-                  "ctnn: fit needs a data set with the network's input width, output width and element type");
+    static_assert(Batch > 0, CTNN_MSG_FIT_BATCH);
+    static_assert(F == Net::input_width && O == Net::output_width && std::is_same_v<T, typename Net::value_type>, CTNN_MSG_FIT_DATA);
     epoch_report report{};
     if constexpr (F == Net::input_width && O == Net::output_width && std::is_same_v<T, typename Net::value_type>) {
         // one cache and one set of gradients, written in place at every step
@@ -178,7 +178,7 @@ constexpr epoch_report fit(Net& net, const dataset_view<T, F, O>& data, const Lo
                 matrix<T, F, Batch> x{};
                 matrix<T, O, Batch> y{};
                 detail::gather(data, [&](size_t j) { return options.shuffle ? order(first + j) : first + j; }, count, x, y);
-                net.forward_into(x, cache);
+                net.forward_into(x, cache, count);  // batch statistics over the real samples
                 net.backward_into(cache, y, loss, grads, count);  // mean over the real samples
                 optimizer.step(net, grads);
                 loss_total += detail::loss_sum(loss, cache.output(), y, count);
@@ -206,8 +206,7 @@ constexpr epoch_report fit(Net& net, const dataset_view<T, F, O>& data, const Lo
 /// samples at a time.
 template <size_t Batch = 32, class Net, class T, size_t F, size_t O, class Loss>
 constexpr evaluation<O> evaluate(const Net& net, const dataset_view<T, F, O>& data, const Loss& loss) noexcept {
-    static_assert(F == Net::input_width && O == Net::output_width && std::is_same_v<T, typename Net::value_type>,
-                  "ctnn: evaluate needs a data set with the network's input width, output width and element type");
+    static_assert(F == Net::input_width && O == Net::output_width && std::is_same_v<T, typename Net::value_type>, CTNN_MSG_EVALUATE_DATA);
     evaluation<O> e{};
     if constexpr (F == Net::input_width && O == Net::output_width && std::is_same_v<T, typename Net::value_type>) {
         double loss_total = 0;

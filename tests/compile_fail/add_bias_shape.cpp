@@ -1,6 +1,8 @@
 // expect: ctnn: add_bias\(Z, b\) needs b to be a column of Z\.rows elements
 // Case: add_bias(Z, b) with the bias of another layer (2 x 1 for a 3-unit Z).
-#include <ctnn/ctnn.hpp>
+#include <ctnn/ctnn.hpp>  // first: the compilers name one header fewer before a message
+
+#include "case.hpp"
 
 int main() {
     ctnn::matrix<float, 3, 4> WA{};

@@ -1,9 +1,10 @@
 // expect: ctnn: cannot assign a matrix of another element type
 // Case: W (float) = a matrix of double.
-#include <ctnn/ctnn.hpp>
+#include <ctnn/ctnn.hpp>  // first: the compilers name one header fewer before a message
 
-using net_t = ctnn::network<float, ctnn::input<2>, ctnn::dense<3, ctnn::act::relu>,
-                            ctnn::dense<1, ctnn::act::sigmoid>>;
+#include "case.hpp"
+
+using net_t = cf::small_net;
 
 int main() {
     net_t net{};

@@ -1,11 +1,11 @@
 // expect: ctnn: backward\(cache, Y, loss\) needs the cache returned by this network's forward\(X\)
 // Case: backward of one network given the forward cache of another.
-#include <ctnn/ctnn.hpp>
+#include <ctnn/ctnn.hpp>  // first: the compilers name one header fewer before a message
 
-using net_t = ctnn::network<float, ctnn::input<2>, ctnn::dense<3, ctnn::act::relu>,
-                            ctnn::dense<1, ctnn::act::sigmoid>>;
-using wide_t = ctnn::network<float, ctnn::input<2>, ctnn::dense<4, ctnn::act::relu>,
-                             ctnn::dense<1, ctnn::act::sigmoid>>;
+#include "case.hpp"
+
+using net_t = cf::small_net;
+using wide_t = cf::wide_net;
 
 int main() {
     net_t net{};

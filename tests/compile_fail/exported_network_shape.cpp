@@ -4,7 +4,9 @@
 // exactly write_header's output) copied into a RAM network of another shape,
 // e.g. to fine-tune it on the device. The header spells the exact type, so the
 // mismatch is caught at compile time.
-#include <ctnn/ctnn.hpp>
+#include <ctnn/ctnn.hpp>  // first: the compilers name one header fewer before a message
+
+#include "case.hpp"
 
 #include "exported/seed_42.hpp"
 

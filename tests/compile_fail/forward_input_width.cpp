@@ -1,13 +1,13 @@
 // expect: ctnn: forward\(X\) needs X\.rows == the network's input width
 // Case: forward(X) with X.rows != the network's input width (X stored as batch x features).
-#include <ctnn/ctnn.hpp>
+#include <ctnn/ctnn.hpp>  // first: the compilers name one header fewer before a message
 
-using net_t = ctnn::network<float, ctnn::input<2>, ctnn::dense<3, ctnn::act::relu>,
-                            ctnn::dense<1, ctnn::act::sigmoid>>;
+#include "case.hpp"
+
+using net_t = cf::small_net;
 
 int main() {
     net_t net{};
-    net.initialize(42);
 #if CTNN_FAIL
     ctnn::matrix<float, 4, 2> X{};  // 4 samples x 2 features: transposed
 #else

@@ -1,6 +1,8 @@
 // expect: ctnn: hadamard\(a, b\) needs two matrices of the same shape
 // Case: hadamard(a, b) of different shapes (dA of one layer, Z of another).
-#include <ctnn/ctnn.hpp>
+#include <ctnn/ctnn.hpp>  // first: the compilers name one header fewer before a message
+
+#include "case.hpp"
 
 int main() {
     ctnn::matrix<float, 2, 4> dA{};   // dA of the 2-unit layer

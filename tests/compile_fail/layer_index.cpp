@@ -1,13 +1,13 @@
 // expect: ctnn: net\.layer<I>\(\) index out of range
 // Case: net.layer<I>() with I == depth (the input is not a layer).
-#include <ctnn/ctnn.hpp>
+#include <ctnn/ctnn.hpp>  // first: the compilers name one header fewer before a message
 
-using net_t = ctnn::network<float, ctnn::input<2>, ctnn::dense<3, ctnn::act::relu>,
-                            ctnn::dense<1, ctnn::act::sigmoid>>;
+#include "case.hpp"
+
+using net_t = cf::small_net;
 
 int main() {
     net_t net{};
-    net.initialize(42);
 #if CTNN_FAIL
     auto& out = net.layer<2>();  // two layers: 0 and 1
 #else

@@ -1,13 +1,13 @@
 // expect: ctnn: loss\.value\(A, Y\) needs A and Y of one shape
 // Case: loss.value(A, Y) with Y of another shape than the output.
-#include <ctnn/ctnn.hpp>
+#include <ctnn/ctnn.hpp>  // first: the compilers name one header fewer before a message
 
-using net_t = ctnn::network<float, ctnn::input<2>, ctnn::dense<3, ctnn::act::relu>,
-                            ctnn::dense<1, ctnn::act::sigmoid>>;
+#include "case.hpp"
+
+using net_t = cf::small_net;
 
 int main() {
     net_t net{};
-    net.initialize(42);
     ctnn::matrix<float, 2, 4> X{};
 #if CTNN_FAIL
     ctnn::matrix<float, 4, 1> Y{};  // labels as a column

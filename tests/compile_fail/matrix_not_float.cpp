@@ -1,6 +1,8 @@
 // expect: ctnn: matrix elements must be float or double
 // Case: a matrix of int (every gradient would be truncated).
-#include <ctnn/ctnn.hpp>
+#include <ctnn/ctnn.hpp>  // first: the compilers name one header fewer before a message
+
+#include "case.hpp"
 
 int main() {
 #if CTNN_FAIL

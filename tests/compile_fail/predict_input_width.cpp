@@ -1,13 +1,13 @@
 // expect: ctnn: predict\(X\) needs X\.rows == the network's input width
 // Case: predict(X) with X.rows != the network's input width (one sample as a row).
-#include <ctnn/ctnn.hpp>
+#include <ctnn/ctnn.hpp>  // first: the compilers name one header fewer before a message
 
-using net_t = ctnn::network<float, ctnn::input<2>, ctnn::dense<3, ctnn::act::relu>,
-                            ctnn::dense<1, ctnn::act::sigmoid>>;
+#include "case.hpp"
+
+using net_t = cf::small_net;
 
 int main() {
     net_t net{};
-    net.initialize(42);
 #if CTNN_FAIL
     ctnn::matrix<float, 1, 2> x{};  // one sample as a row
 #else

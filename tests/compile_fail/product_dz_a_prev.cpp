@@ -1,6 +1,8 @@
 // expect: ctnn: a \* b needs a\.cols == b\.rows.* a \* transpose\(b\) was likely meant
 // Case: dW = dZ * A_prev where dZ * transpose(A_prev) was meant (inner sizes differ).
-#include <ctnn/ctnn.hpp>
+#include <ctnn/ctnn.hpp>  // first: the compilers name one header fewer before a message
+
+#include "case.hpp"
 
 int main() {
     ctnn::matrix<float, 3, 4> dZ{};      // 3 units x batch 4

@@ -1,7 +1,9 @@
 // expect: ctnn: a \* b needs a\.cols == b\.rows. for dW = dZ \* A_prev\^T write
 // Case: a product whose sizes fit neither a * transpose(b) nor transpose(a) * b
 // (the weights of the next layer applied to this layer's input).
-#include <ctnn/ctnn.hpp>
+#include <ctnn/ctnn.hpp>  // first: the compilers name one header fewer before a message
+
+#include "case.hpp"
 
 int main() {
     ctnn::matrix<float, 1, 3> W2{};  // the second layer: 1 unit, 3 inputs

@@ -1,6 +1,8 @@
 // expect: ctnn: matrix product of different element types
 // Case: a float matrix times a double matrix.
-#include <ctnn/ctnn.hpp>
+#include <ctnn/ctnn.hpp>  // first: the compilers name one header fewer before a message
+
+#include "case.hpp"
 
 int main() {
     ctnn::matrix<float, 3, 2> W{};

@@ -1,6 +1,8 @@
 // expect: ctnn: a \* b needs a\.cols == b\.rows.* transpose\(a\) \* b was likely meant
 // Case: dA_prev = W * dZ where transpose(W) * dZ was meant.
-#include <ctnn/ctnn.hpp>
+#include <ctnn/ctnn.hpp>  // first: the compilers name one header fewer before a message
+
+#include "case.hpp"
 
 int main() {
     ctnn::matrix<float, 3, 2> W{};   // 3 units, 2 inputs

@@ -1,6 +1,8 @@
 // expect: ctnn: a - b needs two matrices of the same shape
 // Case: a - b of different shapes (labels stored as batch x outputs).
-#include <ctnn/ctnn.hpp>
+#include <ctnn/ctnn.hpp>  // first: the compilers name one header fewer before a message
+
+#include "case.hpp"
 
 int main() {
     ctnn::matrix<float, 1, 4> A{};

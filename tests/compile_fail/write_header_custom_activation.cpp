@@ -1,9 +1,11 @@
-// expect: ctnn: write_header can spell only the activations of ctnn::act
+// expect: ctnn: write_header can spell only the activations of ctnn::act and the layers of ctnn
 // Case: exporting a network whose activation is the user's own type: the
 // header could not name it, so write_header refuses at compile time.
 #include <sstream>
 
-#include <ctnn/ctnn.hpp>
+#include <ctnn/ctnn.hpp>  // first: the compilers name one header fewer before a message
+
+#include "case.hpp"
 #include <ctnn/io/header.hpp>
 
 struct my_relu : ctnn::act::relu {};

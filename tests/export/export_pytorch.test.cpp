@@ -19,9 +19,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <ctnn/ctnn.hpp>
 #include <ctnn/io/header.hpp>
 
 #include "edges.hpp"
+#include "folded.hpp"
+#include "folded_kept.hpp"
+#include "kinds.hpp"
 #include "mixed.hpp"
 #include "mlp.hpp"
 #include "seed.hpp"
@@ -34,14 +38,25 @@ using namespace ctnn;
 using mlp_net = network<float, input<4>, dense<8, act::relu>, dense<8, act::tanh>, dense<3, act::softmax>>;
 using seed_net = network<float, input<2>, dense<3, act::relu>, dense<3, act::relu>, dense<1, act::sigmoid>>;
 // Linear(3,6,bias=False), LeakyReLU(0.125), Dropout, Linear(6,5), Linear(5,4), LeakyReLU(), Identity, Linear(4,2), Sigmoid
-using mixed_net = network<double, input<3>, dense<6, act::basic_leaky_relu<1, 8>>, dense<5, act::identity>,
-                          dense<4, act::basic_leaky_relu<1, 100>>, dense<2, act::sigmoid>>;
+using mixed_net = network<double, input<3>, dense<6, act::basic_leaky_relu<1, 8>>, dropout<1, 2>,
+                          dense<5, act::identity>, dense<4, act::basic_leaky_relu<1, 100>>, dense<2, act::sigmoid>>;
+// Linear, GELU(tanh), BatchNorm1d, PReLU, Dropout(0.25), Linear, ELU, Softplus, Linear, Hardtanh, SiLU, Linear, Softmax
+using kinds_net = network<float, input<4>, dense<6, act::gelu>, batch_norm, prelu, dropout<1, 4>, dense<5, act::elu>,
+                          activation<act::softplus>, dense<6, act::hard_tanh>, activation<act::silu>,
+                          dense<3, act::softmax>>;
 using edges_net = network<float, input<4>, dense<3, act::identity>>;
 
 static_assert(std::is_same_v<decltype(models::mlp), const mlp_net>);
 static_assert(std::is_same_v<decltype(models::seed), const seed_net>);
 static_assert(std::is_same_v<decltype(torch_export::mixed), const mixed_net>);
 static_assert(std::is_same_v<decltype(edges), const edges_net>);
+static_assert(std::is_same_v<decltype(models::kinds), const kinds_net>);
+// Linear, BatchNorm1d, ReLU, Linear: the BatchNorm1d folded into the first Linear, or kept
+using folded_net = network<float, input<4>, dense<6>, activation<act::relu>, dense<3>>;
+using folded_kept_net = network<float, input<4>, dense<6>, batch_norm, activation<act::relu>, dense<3>>;
+static_assert(std::is_same_v<decltype(models::folded), const folded_net>);
+static_assert(std::is_same_v<decltype(models::folded_kept), const folded_kept_net>);
+static_assert(std::is_same_v<folded_network<folded_kept_net>, folded_net>);
 
 // the first Linear of the mixed model has no bias: zeros
 static_assert(torch_export::mixed.layer<0>().b == matrix<double, 6, 1>{});
@@ -132,10 +147,28 @@ TEST_CASE("double: no-bias Linear, LeakyReLU(0.125), Dropout, Linear after Linea
     compare_with_torch<16>("mixed.expected", torch_export::mixed, 1e-12);
 }
 TEST_CASE("float edge values: ctnn matches torch") { compare_with_torch<2>("edges.expected", edges, 1e-6); }
+TEST_CASE("every layer kind (BatchNorm1d's running statistics, PReLU, Dropout, GELU, ELU, Softplus, Hardtanh, SiLU): "
+          "ctnn matches torch within 1e-6") {
+    compare_with_torch<16>("kinds.expected", models::kinds, 1e-6);
+}
+
+TEST_CASE("BatchNorm1d after a Linear, folded or kept: ctnn matches torch within 1e-6") {
+    compare_with_torch<16>("folded.expected", models::folded, 1e-6);
+    compare_with_torch<16>("folded.expected", models::folded_kept, 1e-6);
+}
+TEST_CASE("the exporter folds BatchNorm1d into the Linear before it as fold_batch_norm does, bit for bit") {
+    CHECK(fold_batch_norm(models::folded_kept) == models::folded);
+    // write_header folds it the same way: the same text as the exporter's folded header
+    check_same_text_as_write_header("folded.hpp", models::folded_kept, "models::folded");
+    std::ostringstream kept;
+    REQUIRE(io::write_header(models::folded_kept, "models::folded_kept", kept, io::keep_batch_norm));
+    CHECK(without_line_2(read_file(std::string(CTNN_EXPORT_DIR) + "/folded_kept.hpp")) == without_line_2(kept.str()));
+}
 
 TEST_CASE("export_pytorch.py writes the text write_header writes for the same network") {
     check_same_text_as_write_header("mlp.hpp", models::mlp, "models::mlp");
     check_same_text_as_write_header("seed.hpp", models::seed, "models::seed");
     check_same_text_as_write_header("mixed.hpp", torch_export::mixed, "torch_export::mixed");
     check_same_text_as_write_header("edges.hpp", edges, "edges");
+    check_same_text_as_write_header("kinds.hpp", models::kinds, "models::kinds");
 }

@@ -11,8 +11,13 @@ outputs for them:
                      Dropout, Linear, Linear (no activation between: identity),
                      LeakyReLU() (slope 0.01), Identity, Linear, Sigmoid
   OUT/edges.pt       torch.save(module), float32: one Linear(4, 3) holding -0, subnormals, FLT_MAX
-  OUT/bad_layer.pt       a Sequential with BatchNorm1d (must be rejected)
-  OUT/bad_activation.pt  a Sequential with GELU (must be rejected)
+  OUT/kinds.pt       torch.save(module), float32: Linear, GELU(tanh), BatchNorm1d, PReLU, Dropout(0.25),
+                     Linear, ELU, Softplus, Linear, Hardtanh, SiLU, Linear, Softmax: every layer kind
+                     the exporter maps, trained 20 Adam steps (running statistics moved)
+  OUT/folded.pt      torch.save(module), float32: Linear, BatchNorm1d, ReLU, Linear, trained 20 Adam
+                     steps: exported with the BatchNorm1d folded into the first Linear, and kept
+  OUT/bad_layer.pt       a Sequential with LayerNorm (must be rejected)
+  OUT/bad_activation.pt  a Sequential with the exact GELU (must be rejected: ctnn's is the tanh form)
   OUT/bad_slope.pt       LeakyReLU(1e-12): no int Num/Den gives that slope (must be rejected)
   OUT/<model>.expected   'x rows cols values' then 'y rows cols values': fixed inputs
                          (one sample per column, as ctnn) and the model's outputs
@@ -90,7 +95,22 @@ def main(out):
     torch.save(edges, os.path.join(out, "edges.pt"))
     write_expected(os.path.join(out, "edges.expected"), edges, torch.tensor([[0.0, 1, 0, 0], [1, 0.5, 0, 0]]))
 
-    torch.save(nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 1)),
+    # every layer kind the exporter maps; Softplus after ELU and SiLU after Hardtanh become activation layers
+    kinds = nn.Sequential(nn.Linear(4, 6), nn.GELU(approximate="tanh"), nn.BatchNorm1d(6), nn.PReLU(6),
+                          nn.Dropout(0.25), nn.Linear(6, 5), nn.ELU(), nn.Softplus(), nn.Linear(5, 6), nn.Hardtanh(),
+                          nn.SiLU(), nn.Linear(6, 3), nn.Softmax(dim=1))
+    kx = torch.randn(32, 4)
+    train(kinds, kx, torch.randint(0, 3, (32,)), lambda p, t: nn.functional.nll_loss(torch.log(p), t), 20, 1e-2)
+    torch.save(kinds, os.path.join(out, "kinds.pt"))
+    write_expected(os.path.join(out, "kinds.expected"), kinds, torch.randn(16, 4) * 2)
+
+    # a BatchNorm1d right after a Linear without activation: folded by the exporter and by write_header
+    folded = nn.Sequential(nn.Linear(4, 6), nn.BatchNorm1d(6), nn.ReLU(), nn.Linear(6, 3))
+    train(folded, torch.randn(32, 4), torch.randn(32, 3), nn.MSELoss(), 20, 1e-2)
+    torch.save(folded, os.path.join(out, "folded.pt"))
+    write_expected(os.path.join(out, "folded.expected"), folded, torch.randn(16, 4) * 2)
+
+    torch.save(nn.Sequential(nn.Linear(3, 4), nn.LayerNorm(4), nn.ReLU(), nn.Linear(4, 1)),
                os.path.join(out, "bad_layer.pt"))
     torch.save(nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 4), nn.GELU(), nn.Linear(4, 1)),
                os.path.join(out, "bad_activation.pt"))

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -18,6 +19,7 @@
 
 #include "double.hpp"
 #include "edges.hpp"
+#include "every_kind.hpp"
 #include "mixed.hpp"
 #include "seed.hpp"
 #include "softmax.hpp"
@@ -34,12 +36,17 @@ using softmax_net = network<float, input<4>, dense<8, act::relu>, dense<3, act::
 using double_net = network<double, input<3>, dense<6, act::sigmoid>, dense<5, act::basic_leaky_relu<3, 16>>,
                            dense<2, act::tanh>>;
 using edges_net = network<float, input<4>, dense<3, act::identity>>;
+using every_kind_net =
+    network<float, input<4>, dense<6, act::gelu>, batch_norm, prelu, dropout<1, 4>,
+            residual<dense<5, act::elu>, activation<act::softplus>, dense<6, act::hard_tanh>>, activation<act::silu>,
+            dense<3, act::softmax>>;
 
 static_assert(std::is_same_v<decltype(models::seed), const seed_net>);
 static_assert(std::is_same_v<decltype(roundtrip::nested::mixed), const mixed_net>);
 static_assert(std::is_same_v<decltype(models::softmax_net), const softmax_net>);
 static_assert(std::is_same_v<decltype(models::double_net), const double_net>);
 static_assert(std::is_same_v<decltype(edges), const edges_net>);
+static_assert(std::is_same_v<decltype(models::every_kind), const every_kind_net>);
 
 // Constants: copies and comparisons in constant evaluation; a few values checked
 // against what the first program wrote (by the test below, at run time).
@@ -52,13 +59,21 @@ static_assert(std::bit_cast<std::uint64_t>(models::double_net.layer<2>().b(0, 0)
 
 std::string data_path(const std::string& file) { return std::string(CTNN_ROUNDTRIP_DIR) + "/" + file; }
 
+/// a parameter's name as write_models wrote it: its path in composite layers, then its own name
+template <class Info>
+std::string qualified(const Info& info) {
+    std::string s;
+    for (std::size_t l = 0; l < info.path.levels; ++l) s += std::to_string(info.path.index[l]) + ".";
+    return s + info.name;
+}
+
 /// reads "kind rows cols values..." into m (values as hex floats); fails the test on any mismatch
 template <class T, std::size_t R, std::size_t C>
-void read_matrix(std::istream& in, char kind, matrix<T, R, C>& m) {
+void read_matrix(std::istream& in, const std::string& kind, matrix<T, R, C>& m) {
     std::string line;
     REQUIRE(std::getline(in, line));
     std::istringstream ls(line);
-    char k = 0;
+    std::string k;
     std::size_t rows = 0, cols = 0;
     REQUIRE((ls >> k >> rows >> cols));
     REQUIRE(k == kind);
@@ -91,29 +106,24 @@ void check(const std::string& file, const Net& generated) {
     using T = typename Net::value_type;
     std::ifstream in(data_path(file + ".expected"));
     REQUIRE(in);
+    // every parameter and buffer, in visit order, under its own name
     Net printed{};
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        ((read_matrix(in, 'W', printed.template layer<I>().W), read_matrix(in, 'b', printed.template layer<I>().b)),
-         ...);
-    }(std::make_index_sequence<Net::depth>{});
+    printed.visit([&](const auto& info, auto& m, auto&...) { read_matrix(in, qualified(info), m); });
     CHECK(printed == generated);
-    // == treats -0 and +0 as equal: compare the bits of every parameter too
-    const auto same_bits = [](const auto& a, const auto& b) {
-        for (std::size_t i = 0; i < a.size; ++i)
-            if (bits(a.elems[i]) != bits(b.elems[i])) return false;
-        return true;
-    };
-    const bool all_same_bits = [&]<std::size_t... I>(std::index_sequence<I...>) {
-        return ((same_bits(printed.template layer<I>().W, generated.template layer<I>().W) &&
-                 same_bits(printed.template layer<I>().b, generated.template layer<I>().b)) &&
-                ...);
-    }(std::make_index_sequence<Net::depth>{});
-    CHECK(all_same_bits);
+    // == treats -0 and +0 as equal: compare the bits of every value too
+    std::vector<std::uint64_t> printed_bits, generated_bits;
+    printed.visit([&](const auto&, const auto& m, const auto&...) {
+        for (auto v : m.elems) printed_bits.push_back(bits(v));
+    });
+    generated.visit([&](const auto&, const auto& m, const auto&...) {
+        for (auto v : m.elems) generated_bits.push_back(bits(v));
+    });
+    CHECK(printed_bits == generated_bits);
 
     matrix<T, Net::input_width, M> x{};
     matrix<T, Net::output_width, M> y{};
-    read_matrix(in, 'x', x);
-    read_matrix(in, 'y', y);
+    read_matrix(in, "x", x);
+    read_matrix(in, "y", y);
     const auto got = generated.predict(x);
     for (std::size_t i = 0; i < y.size; ++i) {
         INFO("output " << i << ": expected " << y.elems[i] << ", got " << got.elems[i]);
@@ -130,3 +140,6 @@ TEST_CASE("tanh, leaky_relu, basic_leaky_relu<-1, 8>, identity: bit-identical") 
 TEST_CASE("softmax output: bit-identical") { check<16>("softmax", models::softmax_net); }
 TEST_CASE("double network with a subnormal and -0: bit-identical") { check<16>("double", models::double_net); }
 TEST_CASE("float edge values (-0, subnormals, FLT_MAX, FLT_MIN): bit-identical") { check<3>("edges", edges); }
+TEST_CASE("every layer kind (batch_norm's buffers, prelu, dropout, a residual block): bit-identical") {
+    check<16>("every_kind", models::every_kind);
+}

@@ -1,8 +1,8 @@
 // write_models.cpp — first half of the write_header round trip (run at build
-// time): makes five networks (seeded initialisation and random biases, so that
+// time): makes six networks (seeded initialisation and random biases, so that
 // no parameter is 0, plus one of edge-case values), and for each writes into the directory given as argv[1]
 //   <name>.hpp       the constexpr header, by ctnn::io::write_header
-//   <name>.expected  every W and b, fixed inputs X and this program's predict(X),
+//   <name>.expected  every parameter and buffer, fixed inputs X and this program's predict(X),
 //                    as hex floats printed by printf's %a (not by write_header)
 // check_models.test.cpp, compiled against the headers, checks the types, the
 // parameters and the predictions bit for bit.
@@ -28,6 +28,11 @@ using softmax_net = network<float, input<4>, dense<8, act::relu>, dense<3, act::
 using double_net = network<double, input<3>, dense<6, act::sigmoid>, dense<5, act::basic_leaky_relu<3, 16>>,
                            dense<2, act::tanh>>;
 using edges_net = network<float, input<4>, dense<3, act::identity>>;
+/// every layer kind, as many headers as the export must include
+using every_kind_net =
+    network<float, input<4>, dense<6, act::gelu>, batch_norm, prelu, dropout<1, 4>,
+            residual<dense<5, act::elu>, activation<act::softplus>, dense<6, act::hard_tanh>>, activation<act::silu>,
+            dense<3, act::softmax>>;
 
 template <class T, std::size_t R, std::size_t C>
 matrix<T, R, C> random_matrix(std::uint64_t seed, double scale) {
@@ -38,7 +43,7 @@ matrix<T, R, C> random_matrix(std::uint64_t seed, double scale) {
 }
 
 template <class T, std::size_t R, std::size_t C>
-void write_matrix(std::ostream& out, char kind, const matrix<T, R, C>& m) {
+void write_matrix(std::ostream& out, std::string_view kind, const matrix<T, R, C>& m) {
     out << kind << ' ' << R << ' ' << C;
     char buf[64];
     for (T v : m.elems) {
@@ -57,11 +62,10 @@ bool emit(const std::string& dir, const std::string& file, std::string_view name
         return false;
     }
     std::ofstream out(base + ".expected");
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        ((write_matrix(out, 'W', net.template layer<I>().W), write_matrix(out, 'b', net.template layer<I>().b)), ...);
-    }(std::make_index_sequence<Net::depth>{});
-    write_matrix(out, 'x', x);
-    write_matrix(out, 'y', net.predict(x));
+    // every parameter and buffer, named as weight files name them
+    net.visit([&](const auto& info, const auto& m, const auto&...) { write_matrix(out, io::detail::qualified_name(info), m); });
+    write_matrix(out, "x", x);
+    write_matrix(out, "y", net.predict(x));
     out.flush();
     if (!out) {
         std::cerr << base << ".expected: write failed\n";
@@ -71,17 +75,23 @@ bool emit(const std::string& dir, const std::string& file, std::string_view name
     return true;
 }
 
-/// seeded weights and random, non-zero biases (training is not needed to test an
-/// export, and would triple this file's compile time)
+/// seeded weights, and every other parameter and buffer random and non-zero
+/// (biases, batch_norm's scales, shifts and running statistics, prelu's
+/// slopes; a variance positive): training is not needed to test an export,
+/// and would triple this file's compile time
 template <class Net>
 Net make(std::uint64_t seed) {
     Net net{};
     net.initialize(seed);
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        ((net.template layer<I>().b = random_matrix<typename Net::value_type, Net::template layer_type<I>::outputs, 1>(
-              seed * 100 + I, 0.5)),
-         ...);
-    }(std::make_index_sequence<Net::depth>{});
+    std::uint64_t k = seed * 100;
+    net.visit([&](const auto& info, auto& m, auto&...) {
+        using M = std::remove_cvref_t<decltype(m)>;
+        if constexpr (std::remove_cvref_t<decltype(info)>::init != init_rule::weight) {
+            m = random_matrix<typename M::value_type, M::rows, M::cols>(k++, 0.5);
+            if (std::string_view(info.name) == "running_var")
+                for (auto& v : m.elems) v = std::abs(v) + typename M::value_type(0.5);
+        }
+    });
     return net;
 }
 
@@ -105,6 +115,7 @@ int main(int argc, char** argv) {
         net.layer<2>().b(0, 0) = -0.0;
         ok &= emit(dir, "double", "models::double_net", net, random_matrix<double, 3, 16>(19, 2.0));
     }
+    ok &= emit(dir, "every_kind", "models::every_kind", make<every_kind_net>(9), random_matrix<float, 4, 16>(21, 2.0));
     {  // float edge cases, unqualified name: every value must survive as the same bits
         edges_net net{};
         const float values[] = {-0.0f,

@@ -140,6 +140,7 @@ CASES = [
 
 
 def fmt_array(key, t):
+    t = t.detach()
     assert t.dtype == torch.float64 and t.dim() == 2, key
     vals = " ".join(repr(float(v)) for v in t.reshape(-1).tolist())
     return "%s %d %d %s" % (key, t.shape[0], t.shape[1], vals)

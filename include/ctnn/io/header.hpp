@@ -6,7 +6,7 @@
 // writes
 //
 //   #pragma once
-//   #include <ctnn/activations.hpp>
+//   #include <ctnn/dense.hpp>          (the header of every layer kind it uses)
 //   #include <ctnn/network.hpp>
 //   namespace models {
 //   inline constexpr ctnn::network<float, ctnn::input<2>, ctnn::dense<3, ctnn::act::relu>, ...> seed{{
@@ -14,6 +14,10 @@
 //       ...
 //   }};
 //   } // namespace models
+//
+// Each layer's brace group holds its parameters and buffers in the order of
+// its visit (layer.hpp), which is the order of its members; a layer without
+// any is {}. The type is spelled by each layer description's spell().
 //
 // The object is constant-initialised (no start-up code: it lands in .rodata,
 // i.e. flash on a microcontroller), and its type is spelled out, so using it
@@ -31,41 +35,104 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
+#include <boost/hana/tuple.hpp>
+
 #include <ctnn/activations.hpp>
 #include <ctnn/config.hpp>
+#include <ctnn/fold.hpp>
+#include <ctnn/layer.hpp>
 #include <ctnn/io/csv.hpp>
 #include <ctnn/io/weights.hpp>
 #include <ctnn/network.hpp>
 
+/// the message of write_header's one compile-time rule (diagnostics.hpp has the core's)
+#define CTNN_MSG_WRITE_HEADER_SPELLING                                                                             \
+    "ctnn: write_header can spell only the activations of ctnn::act and the layers of ctnn; a type of your "    \
+    "own needs a static constexpr spell(sink) of its own (layer.hpp)"
+
 namespace ctnn::io {
+
+/// write_header's last argument: fold every batch_norm it can into the dense
+/// layer before it (the default; fold.hpp), or keep them as they are
+struct fold_batch_norm_t {};
+struct keep_batch_norm_t {};
+inline constexpr keep_batch_norm_t keep_batch_norm{};
 
 namespace detail {
 
-/// how an activation of ctnn::act is spelled in C++; write_header supports those only
-template <class Act> inline constexpr bool spellable_activation = false;
-template <> inline constexpr bool spellable_activation<act::identity> = true;
-template <> inline constexpr bool spellable_activation<act::relu> = true;
-template <> inline constexpr bool spellable_activation<act::sigmoid> = true;
-template <> inline constexpr bool spellable_activation<act::tanh> = true;
-template <> inline constexpr bool spellable_activation<act::softmax> = true;
-template <int N, int D> inline constexpr bool spellable_activation<act::basic_leaky_relu<N, D>> = true;
-
-template <class Act>
-std::string activation_spelling() {
-    if constexpr (std::is_same_v<Act, act::leaky_relu>) {
-        return "ctnn::act::leaky_relu";  // = basic_leaky_relu<1, 100>, the same type
-    } else if constexpr (requires { Act::template slope<double>(); }) {
-        return []<int N, int D>(act::basic_leaky_relu<N, D>*) {
-            return cat("ctnn::act::basic_leaky_relu<", std::string(N < 0 ? "-" : ""),
-                       std::size_t(N < 0 ? -static_cast<long long>(N) : N), ", ", std::size_t(D), ">");
-        }(static_cast<Act*>(nullptr));
-    } else {
-        return cat("ctnn::act::", std::string_view(Act::name));
+/// Collects the C++ spelling of types (the sink of the layer descriptions' and
+/// activations' spell()) and the headers they need.
+struct spelling {
+    std::string text_;
+    std::vector<std::string> headers;
+    void text(std::string_view t) { text_ += t; }
+    void number(std::size_t n) { text_ += cat(n); }
+    void integer(long long n) {
+        if (n < 0) text_ += "-";
+        const unsigned long long magnitude =
+            n < 0 ? 0ULL - static_cast<unsigned long long>(n) : static_cast<unsigned long long>(n);
+        text_ += cat(static_cast<std::size_t>(magnitude));
     }
+    template <class X>
+    void type() {
+        X::spell(*this);
+    }
+    /// a header the spelled type needs (<ctnn/...>), once
+    void header(std::string_view h) {
+        for (const auto& have : headers)
+            if (have == h) return;
+        headers.emplace_back(h);
+    }
+};
+
+/// X has a spell() that spells X, not a base class it derives from (an
+/// activation's spelled_as names the type its spell() is for)
+template <class X>
+inline constexpr bool spelled_as_itself = true;
+template <class X>
+    requires requires { typename X::spelled_as; }
+inline constexpr bool spelled_as_itself<X> = std::is_same_v<typename X::spelled_as, X>;
+template <class X, class Sink>
+inline constexpr bool spells_itself = requires(Sink& s) { X::spell(s); } && spelled_as_itself<X>;
+
+/// A sink that only checks, in constant evaluation, that every type spelled
+/// on the way spells itself.
+struct spelling_check {
+    bool ok = true;
+    constexpr void text(std::string_view) noexcept {}
+    constexpr void number(std::size_t) noexcept {}
+    constexpr void integer(long long) noexcept {}
+    constexpr void header(std::string_view) noexcept {}
+    template <class X>
+    constexpr void type() noexcept {
+        if constexpr (spells_itself<X, spelling_check>) {
+            X::spell(*this);
+        } else {
+            ok = false;
+        }
+    }
+};
+
+/// whether write_header can spell every type in Net: each layer description
+/// and every type each one names (its activation, a block's layers)
+template <class Net> inline constexpr bool spellable = false;
+template <class T, class Input, class... Layers>
+inline constexpr bool spellable<network<T, Input, Layers...>> = [] {
+    spelling_check s;
+    (s.type<Layers>(), ...);
+    return s.ok;
+}();
+
+template <class X>
+std::string spelling_of() {
+    spelling s;
+    s.type<X>();
+    return s.text_;
 }
 
 template <class T>
@@ -73,18 +140,41 @@ constexpr std::string_view element_type_spelling() noexcept {
     return std::is_same_v<T, float> ? "float" : "double";
 }
 
-/// "ctnn::network<float, ctnn::input<2>, ctnn::dense<3, ctnn::act::relu>, ...>"
+template <class Net> struct network_parts;
+template <class T, class Input, class... Layers>
+struct network_parts<network<T, Input, Layers...>> {
+    using input = Input;
+    /// layer description I
+    template <std::size_t I>
+    using description = typename std::tuple_element_t<I, std::tuple<std::type_identity<Layers>...>>::type;
+    /// f(std::type_identity<D>{}) for every layer description, in order
+    template <class F>
+    static void each(F&& f) {
+        (f(std::type_identity<Layers>{}), ...);
+    }
+};
+
+/// "ctnn::network<float, ctnn::input<2>, ctnn::dense<3, ctnn::act::relu>, ...>", and the headers it needs
 template <class Net>
-std::string network_spelling() {
-    std::string s = cat("ctnn::network<", element_type_spelling<typename Net::value_type>(), ", ctnn::input<",
-                        Net::input_width, ">");
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        ((s += cat(", ctnn::dense<", Net::template layer_type<I>::outputs, ", ",
-                   activation_spelling<typename Net::template layer_type<I>::activation>(), ">")),
-         ...);
-    }(std::make_index_sequence<Net::depth>{});
-    s += ">";
+spelling network_spelling() {
+    using parts = network_parts<Net>;
+    spelling s;
+    s.text(cat("ctnn::network<", element_type_spelling<typename Net::value_type>(), ", "));
+    s.type<typename parts::input>();
+    parts::each([&](auto d) {
+        s.text(", ");
+        s.type<typename decltype(d)::type>();
+    });
+    s.text(">");
     return s;
+}
+
+/// f(info, matrix) for every parameter and buffer of layer `index`, in visit order
+template <class Net, class F>
+void visit_layer(const Net& net, std::size_t index, F&& f) {
+    net.visit_indexed([&](std::size_t layer, const auto& info, const auto& m, const auto&...) {
+        if (layer == index) f(info, m);
+    });
 }
 
 /// an exact C++ literal of v: a hex float, with the suffix f for float
@@ -142,28 +232,50 @@ inline std::string check_cxx_name(std::string_view name) {
 
 inline status header_fail(std::string message) { return fail("ctnn::io::write_header", 0, 0, std::move(message)); }
 
+/// the brace initializer of one bound layer: its parameters and buffers in
+/// visit order, each as {{values}} (a weight one row per line, any other on
+/// one line); a composite layer (residual) holds its inner layers' initializers
+template <class T, class L>
+std::string layer_initializer(const L& l) {
+    if constexpr (requires { L::sublayers; }) {
+        std::string inner;
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            ((inner += cat(std::string_view(I > 0 ? ",\n     " : ""), layer_initializer<T>(l.template sublayer<I>()))), ...);
+        }(std::make_index_sequence<L::sublayers>{});
+        return cat("{{", inner, "}}");
+    } else {
+        std::string values;
+        L::visit(l, [&](const auto& info, const auto& m, const auto&...) {
+            constexpr bool rows_on_lines = std::remove_cvref_t<decltype(info)>::init == init_rule::weight;
+            std::string v = "{{";
+            for (std::size_t r = 0; r < m.rows; ++r)
+                for (std::size_t c = 0; c < m.cols; ++c)
+                    v += cat(std::string_view(c > 0 ? ", " : r == 0 ? "" : rows_on_lines ? ",\n       " : ", "),
+                             hex_literal<T>(m(r, c)));
+            v += "}}";
+            values += cat(std::string_view(values.empty() ? "" : ",\n     "), v);
+        });
+        return cat("{", values, "}");
+    }
+}
+
 /// the whole header text for net, or the reason it cannot be written
 template <class Net>
-status header_text(const Net& net, std::string_view name, std::string& text) {
+status header_text(const Net& net, std::string_view name, std::string& text, std::size_t folded = 0) {
     using T = typename Net::value_type;
     static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
                   "ctnn: write_header supports float and double networks");
-    static_assert([]<std::size_t... I>(std::index_sequence<I...>) {
-        return (spellable_activation<typename Net::template layer_type<I>::activation> && ...);
-    }(std::make_index_sequence<Net::depth>{}),
-                  "ctnn: write_header can spell only the activations of ctnn::act "
-                  "(identity, relu, basic_leaky_relu<N, D>, sigmoid, tanh, softmax)");
 
     if (std::string why = check_cxx_name(name); !why.empty()) return header_fail(why);
 
     // every parameter must be finite: an inf or NaN literal does not even exist in C++
     status result{};
-    for_each_matrix(net, [&](char kind, std::size_t layer, const auto& m) {
+    for_each_matrix(net, [&](std::string_view kind, std::size_t layer, const auto& m) {
         if (!result) return;
         for (std::size_t i = 0; i < m.size; ++i)
             if (!std::isfinite(m.elems[i])) {
-                result = header_fail(cat("layer ", layer, ", ", std::string_view(&kind, 1), "(", i / m.cols, ", ",
-                                         i % m.cols, ") is ", std::string_view(std::isnan(m.elems[i]) ? "NaN" : "infinite"),
+                result = header_fail(cat("layer ", layer, ", ", kind, "(", i / m.cols, ", ", i % m.cols, ") is ",
+                                         std::string_view(std::isnan(m.elems[i]) ? "NaN" : "infinite"),
                                          "; only finite parameters can be exported"));
                 return;
             }
@@ -176,36 +288,51 @@ status header_text(const Net& net, std::string_view name, std::string& text) {
 
     std::string arch = cat(Net::input_width);
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-        ((arch += cat("-", Net::template layer_type<I>::outputs)), ...);
+        ((arch += cat("-", Net::template layer_type<I>::output_shape::size)), ...);
     }(std::make_index_sequence<Net::depth>{});
 
+    const spelling type = network_spelling<Net>();
     text = cat("// ", name, ": a ", arch, " ctnn network (", element_type_spelling<T>(), ", ", Net::parameter_count,
                " parameters, ", Net::parameter_bytes, " bytes)\n",
                "// Generated by ctnn::io::write_header (ctnn ", std::size_t(CTNN_VERSION_MAJOR), ".",
                std::size_t(CTNN_VERSION_MINOR), ".", std::size_t(CTNN_VERSION_PATCH),
                "); do not edit, regenerate it from the trained network.\n"
-               "// Values are exact hex floats; W is row-major (outputs x inputs), b has one value per output.\n"
-               "#pragma once\n\n#include <ctnn/activations.hpp>\n#include <ctnn/network.hpp>\n\n");
+               "// Values are exact hex floats; W is row-major (outputs x inputs), b has one value per output.\n");
+    if (folded > 0)
+        text += cat("// ", folded, " batch_norm layer", std::string_view(folded > 1 ? "s" : ""),
+                    " folded into the dense layer before (ctnn::fold_batch_norm).\n");
+    text += "#pragma once\n\n";
+    for (const auto& h : type.headers) text += cat("#include <", h, ">\n");
+    text += "#include <ctnn/network.hpp>\n\n";
     if (!ns.empty()) text += cat("namespace ", ns, " {\n\n");
-    text += cat("inline constexpr ", network_spelling<Net>(), " ", id, "{{\n");
+    text += cat("inline constexpr ", type.text_, " ", id, "{{\n");
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-        const auto layer_text = [&](const auto& l, std::size_t index) {
-            using L = std::remove_cvref_t<decltype(l)>;
-            text += cat("    // layer ", index, ": dense<", L::outputs, ", ", activation_spelling<typename L::activation>(),
-                        ">, W ", L::outputs, "x", L::inputs, ", b ", L::outputs, "x1\n    {{{");
-            for (std::size_t r = 0; r < L::outputs; ++r)  // one row of W per line
-                for (std::size_t c = 0; c < L::inputs; ++c)
-                    text += cat(std::string_view(c > 0 ? ", " : r > 0 ? ",\n       " : ""), hex_literal<T>(l.W(r, c)));
-            text += "}},\n     {{";
-            for (std::size_t r = 0; r < L::outputs; ++r)
-                text += cat(std::string_view(r > 0 ? ", " : ""), hex_literal<T>(l.b(r, 0)));
-            text += cat("}}}", std::string_view(index + 1 < Net::depth ? "," : ""), "\n");
+        const auto one = [&](auto i) {
+            std::string spelled = spelling_of<typename network_parts<Net>::template description<i>>();
+            if (spelled.rfind("ctnn::", 0) == 0) spelled.erase(0, 6);
+            std::string shapes;
+            visit_layer(net, i, [&](const auto& info, const auto& m) {
+                shapes += cat(", ", qualified_name(info), " ", m.rows, "x", m.cols);
+            });
+            text += cat("    // layer ", std::size_t{i}, ": ", spelled, shapes, "\n    ",
+                        layer_initializer<T>(net.template layer<i>()),
+                        std::string_view(i + 1 < Net::depth ? "," : ""), "\n");
         };
-        (layer_text(net.template layer<I>(), I), ...);
+        (one(std::integral_constant<std::size_t, I>{}), ...);
     }(std::make_index_sequence<Net::depth>{});
     text += "}};\n";
     if (!ns.empty()) text += cat("\n} // namespace ", ns, "\n");
     return {};
+}
+
+/// the header text of fold_batch_norm(net) (Fold), or of net itself
+template <bool Fold, class Net>
+status header_text_folded(const Net& net, std::string_view name, std::string& text) {
+    if constexpr (Fold && !std::is_same_v<folded_network<Net>, Net>) {
+        return header_text(fold_batch_norm(net), name, text, Net::depth - folded_network<Net>::depth);
+    } else {
+        return header_text(net, name, text);
+    }
 }
 
 } // namespace detail
@@ -215,39 +342,51 @@ status header_text(const Net& net, std::string_view name, std::string& text) {
 /// be qualified, `models::seed`, and then the namespace is emitted). Writes
 /// nothing and returns the error when name is not a valid C++ name or a
 /// parameter is not finite, and returns an error when the stream fails.
-template <class Net>
-status write_header(const Net& net, std::string_view name, std::ostream& out) {
-    std::string text;
-    if (status s = detail::header_text(net, name, text); !s) return s;
-    out << text;
-    out.flush();
-    if (!out) return detail::header_fail("writing to the stream failed");
-    return {};
+template <class Net, class Folding = fold_batch_norm_t>
+status write_header(const Net& net, std::string_view name, std::ostream& out, Folding = {}) {
+    constexpr bool Fold = std::is_same_v<Folding, fold_batch_norm_t>;
+    static_assert(detail::spellable<Net>, CTNN_MSG_WRITE_HEADER_SPELLING);
+    if constexpr (!detail::spellable<Net>) {
+        return {};
+    } else {
+        std::string text;
+        if (status s = detail::header_text_folded<Fold>(net, name, text); !s) return s;
+        out << text;
+        out.flush();
+        if (!out) return detail::header_fail("writing to the stream failed");
+        return {};
+    }
 }
 
 /// The same into the file at path. On any error the file is left as it was:
 /// the header goes to path + ".tmp" first and replaces path only when complete.
-template <class Net>
-status write_header(const Net& net, std::string_view name, const std::string& path) {
-    std::string text;
-    if (status s = detail::header_text(net, name, text); !s) return s;
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) return detail::fail(tmp, 0, 0, "cannot open the file for writing");
-        out << text;
-        out.flush();
-        if (!out) {
-            out.close();
-            std::remove(tmp.c_str());
-            return detail::fail(tmp, 0, 0, "write failed");
+template <class Net, class Folding = fold_batch_norm_t>
+status write_header(const Net& net, std::string_view name, const std::string& path, Folding = {}) {
+    constexpr bool Fold = std::is_same_v<Folding, fold_batch_norm_t>;
+    static_assert(detail::spellable<Net>, CTNN_MSG_WRITE_HEADER_SPELLING);
+    if constexpr (!detail::spellable<Net>) {
+        return {};
+    } else {
+        std::string text;
+        if (status s = detail::header_text_folded<Fold>(net, name, text); !s) return s;
+        const std::string tmp = path + ".tmp";
+        {
+            std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+            if (!out) return detail::fail(tmp, 0, 0, "cannot open the file for writing");
+            out << text;
+            out.flush();
+            if (!out) {
+                out.close();
+                std::remove(tmp.c_str());
+                return detail::fail(tmp, 0, 0, "write failed");
+            }
         }
+        if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+            std::remove(tmp.c_str());
+            return detail::fail(path, 0, 0, "cannot replace the file");
+        }
+        return {};
     }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        std::remove(tmp.c_str());
-        return detail::fail(path, 0, 0, "cannot replace the file");
-    }
-    return {};
 }
 
 } // namespace ctnn::io

@@ -3,9 +3,11 @@
 // Format (text, version 1):
 //   ctnn-weights 1
 //   type float                       (or double)
-//   layers <L>
-//   W <l> <rows> <cols> <values>     (one line per matrix, W then b, layer by layer,
-//   b <l> <rows> 1 <values>           values as C hex floats: exact round trip)
+//   layers <L>                       every layer after the input, parameterless ones too
+//   <name> <l> <rows> <cols> <values>  one line per parameter or buffer, in the
+//                                    network's visit order (dense: W then b;
+//                                    batch_norm: gamma, beta, running_mean,
+//                                    running_var), values as C hex floats: exact
 //   checksum <16 hex digits>          FNV-1a 64 of every byte before this line
 // load() parses into a temporary network and assigns it only when everything
 // has been read and checked; any problem is reported with the file, the line
@@ -46,12 +48,23 @@ constexpr const char* type_name() noexcept {
     return std::is_same_v<T, float> ? "float" : "double";
 }
 
-/// the matrices of a network in file order: f(kind, layer index, matrix)
+/// a parameter's name in weight files and header comments: its path inside
+/// composite layers, then its own name (W; 0.W for a residual block's first layer)
+template <class Info>
+std::string qualified_name(const Info& info) {
+    std::string s;
+    for (std::size_t l = 0; l < info.path.levels; ++l) s += cat(std::size_t{info.path.index[l]}, ".");
+    return s + info.name;
+}
+
+/// the matrices of a network in file order: f(name, layer index, matrix),
+/// through the network's visit (parameters and buffers alike)
 template <class Net, class F>
 void for_each_matrix(Net& net, F&& f) {
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        ((f('W', I, net.template layer<I>().W), f('b', I, net.template layer<I>().b)), ...);
-    }(std::make_index_sequence<std::remove_cvref_t<Net>::depth>{});
+    net.visit_indexed([&](std::size_t layer, const auto& info, auto& m, auto&...) {
+        const std::string name = qualified_name(info);
+        f(std::string_view(name), layer, m);
+    });
 }
 } // namespace detail
 
@@ -62,8 +75,8 @@ status save(const Net& net, const std::string& path) {
     using T = typename Net::value_type;
     std::string body = detail::cat(detail::weights_magic, " ", std::size_t(detail::weights_version), "\ntype ",
                                    std::string_view(detail::type_name<T>()), "\nlayers ", Net::depth, "\n");
-    detail::for_each_matrix(net, [&](char kind, std::size_t layer, const auto& m) {
-        body += detail::cat(std::string_view(&kind, 1), " ", layer, " ", m.rows, " ", m.cols);
+    detail::for_each_matrix(net, [&](std::string_view name, std::size_t layer, const auto& m) {
+        body += detail::cat(name, " ", layer, " ", m.rows, " ", m.cols);
         char buf[64];
         for (T v : m.elems) {
             std::snprintf(buf, sizeof buf, " %a", static_cast<double>(v));
@@ -141,10 +154,10 @@ status load(Net& net, const std::string& path) {
     }
     Net loaded{};
     status result{};
-    detail::for_each_matrix(loaded, [&](char kind, std::size_t layer, auto& m) {
+    detail::for_each_matrix(loaded, [&](std::string_view name, std::size_t layer, auto& m) {
         if (!result) return;
         const std::size_t line_no = next + 1;
-        const std::string field = detail::cat(std::string_view(&kind, 1), " of layer ", layer);
+        const std::string field = detail::cat(name, " of layer ", layer);
         if (next >= lines.size() || lines[next].rfind("checksum", 0) == 0) {
             result = field_error(line_no, detail::cat(field, ": missing (truncated file)"));
             return;
@@ -152,8 +165,8 @@ status load(Net& net, const std::string& path) {
         auto ls = take(line_text);
         std::string k;
         std::size_t l = 0, rows = 0, cols = 0;
-        if (!(ls >> k >> l >> rows >> cols) || k.size() != 1 || k[0] != kind || l != layer) {
-            result = field_error(line_no, detail::cat(field, ": expected '", std::string_view(&kind, 1), " ", layer,
+        if (!(ls >> k >> l >> rows >> cols) || k != name || l != layer) {
+            result = field_error(line_no, detail::cat(field, ": expected '", name, " ", layer,
                                                       " <rows> <cols> <values>'"));
             return;
         }

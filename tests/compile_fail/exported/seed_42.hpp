@@ -3,7 +3,7 @@
 // Values are exact hex floats; W is row-major (outputs x inputs), b has one value per output.
 #pragma once
 
-#include <ctnn/activations.hpp>
+#include <ctnn/dense.hpp>
 #include <ctnn/network.hpp>
 
 namespace models {
