@@ -22,6 +22,13 @@ CTNN_INLINE constexpr V per_lane(V v, F f) noexcept {
     return r;
 }
 
+/// a float or a SIMD vector of floats
+template <class T>
+concept float_lanes = std::is_same_v<T, float> || requires(T v) {
+    requires !std::is_arithmetic_v<T>;
+    requires std::is_same_v<std::remove_cvref_t<decltype(v[0])>, float>;
+};
+
 /// Common part of the element-wise activations: matrix forms from the scalar ones.
 template <class Derived>
 struct elementwise {
@@ -182,13 +189,11 @@ struct sigmoid : detail::elementwise<sigmoid> {
     static constexpr bool relu_like = false;
     static constexpr bool lanewise = true;  // value() takes a float/double or a SIMD vector of them
     template <class T> CTNN_INLINE static constexpr T value(T z) noexcept {
-        if constexpr (std::is_same_v<T, float>) {
-            return math::detail::sigmoid_f32(z);  // the vector lanes' chain, for one float too
+        if constexpr (detail::float_lanes<T>) {
+            return math::detail::sigmoid_f32(z);  // one chain for a float and, lane for lane, a vector
         } else if constexpr (std::is_floating_point_v<T>) {
             // e^-z overflows to inf for z < -709 (double), and 1/(1+inf) = 0: never NaN
             return T(1) / (T(1) + math::exp(-z));
-        } else if constexpr (std::is_same_v<std::remove_cvref_t<decltype(z[0])>, float>) {
-            return math::detail::sigmoid_f32(z);  // lane for lane as for one float
         } else {
             return detail::per_lane(z, [](auto v) CTNN_INLINE { return value(v); });
         }

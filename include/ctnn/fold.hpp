@@ -47,10 +47,10 @@ constexpr size_t folded_before(size_t n) noexcept {
     }(std::make_index_sequence<Net::depth>{});
 }
 
-template <class Net, class Kept, class Idx>
+template <class Net, class Idx>
 struct folded_type;
 template <class T, class Input, class... D, size_t... I>
-struct folded_type<network<T, Input, D...>, std::index_sequence<>, std::index_sequence<I...>> {
+struct folded_type<network<T, Input, D...>, std::index_sequence<I...>> {
     // the descriptions whose layer is not folded away, as a network
     template <class... Keep>
     struct list {};
@@ -72,7 +72,7 @@ struct folded_type<network<T, Input, D...>, std::index_sequence<>, std::index_se
 
 /// the network type fold_batch_norm(Net) returns
 template <class Net>
-using folded_network = typename detail::folded_type<Net, std::index_sequence<>, std::make_index_sequence<Net::depth>>::type;
+using folded_network = typename detail::folded_type<Net, std::make_index_sequence<Net::depth>>::type;
 
 /// net for inference with every foldable batch_norm folded into the dense
 /// layer before it (see the top of this file); constexpr, no heap

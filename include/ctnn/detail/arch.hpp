@@ -187,17 +187,12 @@ CTNN_INLINE inline V mask_positive(V, V d) noexcept {
 /// whether limit_104 takes V (a float, or a float vector of sizeof(V) bytes) here
 template <class V>
 inline constexpr bool has_limit_104 = [] {
-#if CTNN_ARCH_X86
-    if constexpr (std::is_same_v<V, float>) return true;
-#endif
-#if CTNN_ARCH_X86 && defined(__AVX512DQ__) && defined(__AVX512VL__)
-    return sizeof(V) == 16 || sizeof(V) == 32 || sizeof(V) == 64;
-#elif CTNN_ARCH_X86 && defined(__AVX512DQ__)
-    return sizeof(V) == 16 || sizeof(V) == 32 || sizeof(V) == 64;  // AVX-512 implies AVX
+#if CTNN_ARCH_X86 && defined(__AVX512DQ__)
+    return std::is_same_v<V, float> || sizeof(V) == 16 || sizeof(V) == 32 || sizeof(V) == 64;
 #elif CTNN_ARCH_X86 && defined(__AVX__)
-    return sizeof(V) == 16 || sizeof(V) == 32;
+    return std::is_same_v<V, float> || sizeof(V) == 16 || sizeof(V) == 32;
 #elif CTNN_ARCH_X86
-    return sizeof(V) == 16;
+    return std::is_same_v<V, float> || sizeof(V) == 16;
 #else
     return false;
 #endif
@@ -209,6 +204,13 @@ inline constexpr bool has_limit_104 = [] {
 /// (a NaN gives -104); the caller carries a NaN separately
 template <class V>
 CTNN_INLINE inline V limit_104(V x) noexcept {
+#if defined(__AVX512DQ__) && defined(__AVX512VL__)
+    constexpr bool range_ps = sizeof(V) > 4;  // vrangeps on 16, 32 and 64 bytes
+#elif defined(__AVX512DQ__)
+    constexpr bool range_ps = sizeof(V) == 64;
+#else
+    constexpr bool range_ps = false;
+#endif
     V xc;
     if constexpr (std::is_same_v<V, float>) {
         // the scalar instructions themselves: an intrinsic would first widen
@@ -221,22 +223,15 @@ CTNN_INLINE inline V limit_104(V x) noexcept {
         xc = x;
         __asm__("maxss %1, %0\n\tminss %2, %0" : "+x"(xc) : "x"(-104.0f), "x"(104.0f));
 #endif
-    } else if constexpr (sizeof(V) == 64 || (sizeof(V) != 16 && sizeof(V) != 32)) {
+    } else if constexpr (range_ps) {
 #if defined(__AVX512DQ__)
         __asm__("vrangeps $2, %2, %1, %0" : "=v"(xc) : "v"(x), "vm"(V{} + 104.0f));
 #endif
+    } else if constexpr (sizeof(V) == 16) {
+        xc = (V)_mm_min_ps(_mm_max_ps((__m128)x, (__m128)(V{} - 104.0f)), (__m128)(V{} + 104.0f));
     } else {
-#if defined(__AVX512DQ__) && defined(__AVX512VL__)
-        __asm__("vrangeps $2, %2, %1, %0" : "=v"(xc) : "v"(x), "vm"(V{} + 104.0f));
-#else
-        if constexpr (sizeof(V) == 16) {
-            xc = (V)_mm_min_ps(_mm_max_ps((__m128)x, (__m128)(V{} - 104.0f)), (__m128)(V{} + 104.0f));
-        } else {
 #if defined(__AVX__)
-            xc = (V)__builtin_ia32_minps256(__builtin_ia32_maxps256((f32x8)x, (f32x8)(V{} - 104.0f)),
-                                            (f32x8)(V{} + 104.0f));
-#endif
-        }
+        xc = (V)__builtin_ia32_minps256(__builtin_ia32_maxps256((f32x8)x, (f32x8)(V{} - 104.0f)), (f32x8)(V{} + 104.0f));
 #endif
     }
     return xc;

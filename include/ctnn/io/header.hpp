@@ -325,10 +325,14 @@ status header_text(const Net& net, std::string_view name, std::string& text, std
     return {};
 }
 
-/// the header text of fold_batch_norm(net) (Fold), or of net itself
-template <bool Fold, class Net>
-status header_text_folded(const Net& net, std::string_view name, std::string& text) {
-    if constexpr (Fold && !std::is_same_v<folded_network<Net>, Net>) {
+/// the header text of fold_batch_norm(net) (the default), or of net itself
+/// (keep_batch_norm_t); a net that cannot be spelled is a compile error here
+template <class Folding, class Net>
+status header_text_for(const Net& net, std::string_view name, std::string& text) {
+    static_assert(spellable<Net>, CTNN_MSG_WRITE_HEADER_SPELLING);
+    if constexpr (!spellable<Net>) {
+        return {};
+    } else if constexpr (std::is_same_v<Folding, fold_batch_norm_t> && !std::is_same_v<folded_network<Net>, Net>) {
         return header_text(fold_batch_norm(net), name, text, Net::depth - folded_network<Net>::depth);
     } else {
         return header_text(net, name, text);
@@ -344,49 +348,37 @@ status header_text_folded(const Net& net, std::string_view name, std::string& te
 /// parameter is not finite, and returns an error when the stream fails.
 template <class Net, class Folding = fold_batch_norm_t>
 status write_header(const Net& net, std::string_view name, std::ostream& out, Folding = {}) {
-    constexpr bool Fold = std::is_same_v<Folding, fold_batch_norm_t>;
-    static_assert(detail::spellable<Net>, CTNN_MSG_WRITE_HEADER_SPELLING);
-    if constexpr (!detail::spellable<Net>) {
-        return {};
-    } else {
-        std::string text;
-        if (status s = detail::header_text_folded<Fold>(net, name, text); !s) return s;
-        out << text;
-        out.flush();
-        if (!out) return detail::header_fail("writing to the stream failed");
-        return {};
-    }
+    std::string text;
+    if (status s = detail::header_text_for<Folding>(net, name, text); !s) return s;
+    out << text;
+    out.flush();
+    if (!out) return detail::header_fail("writing to the stream failed");
+    return {};
 }
 
 /// The same into the file at path. On any error the file is left as it was:
 /// the header goes to path + ".tmp" first and replaces path only when complete.
 template <class Net, class Folding = fold_batch_norm_t>
 status write_header(const Net& net, std::string_view name, const std::string& path, Folding = {}) {
-    constexpr bool Fold = std::is_same_v<Folding, fold_batch_norm_t>;
-    static_assert(detail::spellable<Net>, CTNN_MSG_WRITE_HEADER_SPELLING);
-    if constexpr (!detail::spellable<Net>) {
-        return {};
-    } else {
-        std::string text;
-        if (status s = detail::header_text_folded<Fold>(net, name, text); !s) return s;
-        const std::string tmp = path + ".tmp";
-        {
-            std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-            if (!out) return detail::fail(tmp, 0, 0, "cannot open the file for writing");
-            out << text;
-            out.flush();
-            if (!out) {
-                out.close();
-                std::remove(tmp.c_str());
-                return detail::fail(tmp, 0, 0, "write failed");
-            }
-        }
-        if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::string text;
+    if (status s = detail::header_text_for<Folding>(net, name, text); !s) return s;
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) return detail::fail(tmp, 0, 0, "cannot open the file for writing");
+        out << text;
+        out.flush();
+        if (!out) {
+            out.close();
             std::remove(tmp.c_str());
-            return detail::fail(path, 0, 0, "cannot replace the file");
+            return detail::fail(tmp, 0, 0, "write failed");
         }
-        return {};
     }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+        std::remove(tmp.c_str());
+        return detail::fail(path, 0, 0, "cannot replace the file");
+    }
+    return {};
 }
 
 } // namespace ctnn::io
