@@ -12,6 +12,13 @@ source scripts/deps.sh
 ctnn_ensure_packages cmake make g++ clang binutils python3 python3-torch libboost-dev catch2 libbenchmark-dev libeigen3-dev
 # the Cortex-M toolchain (C++ headers only, no libstdc++ build) and QEMU for the embedded tests
 ctnn_ensure_packages gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-dev qemu-system-arm
+# a comma-decimal locale: the loaders and writers must not depend on the
+# locale a program runs under (tests/locale_guard.hpp); demanded, not skipped
+ctnn_ensure_packages locales
+if ! locale -a 2>/dev/null | grep -qiE '^de_DE\.utf-?8$'; then
+    if [ "$(id -u)" -eq 0 ]; then localedef -i de_DE -f UTF-8 de_DE.UTF-8; else sudo localedef -i de_DE -f UTF-8 de_DE.UTF-8; fi
+fi
+export CTNN_REQUIRE_LOCALE=1
 
 jobs=$(nproc)
 passed=0
