@@ -8,7 +8,8 @@
 #
 # --a-rev REV  build A against the headers of git revision REV (B: the working tree)
 # --a, --b     extra compiler flags for A and B, e.g. --a -DCTNN_REREAD_CACHE_BYTES=-1
-# CXX          the compiler (g++); both builds use -std=c++20 -O3 -march=native.
+# CXX          the compiler (g++); both builds use -std=c++20 -O3 -march=native
+#              -DCTNN_FP_CONTRACT=1 (the compiler's contraction, as the benchmarks).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 a_rev="" a_flags="" b_flags=""
@@ -30,9 +31,9 @@ if [ -n "$a_rev" ]; then
 fi
 cxx=${CXX:-g++}
 # shellcheck disable=SC2086  # the flags are meant to split
-"$cxx" -std=c++20 -O3 -march=native -I"$a_include" $a_flags benchmarks/micro/steps.cpp -o "$work/A" &
+"$cxx" -std=c++20 -O3 -march=native -DCTNN_FP_CONTRACT=1 -I"$a_include" $a_flags benchmarks/micro/steps.cpp -o "$work/A" &
 # shellcheck disable=SC2086
-"$cxx" -std=c++20 -O3 -march=native -Iinclude $b_flags benchmarks/micro/steps.cpp -o "$work/B"
+"$cxx" -std=c++20 -O3 -march=native -DCTNN_FP_CONTRACT=1 -Iinclude $b_flags benchmarks/micro/steps.cpp -o "$work/B"
 wait
 for round in 1 2 3 4 5; do
     "$work/A" | sed 's/^/A /'

@@ -103,6 +103,28 @@
 #define CTNN_MATH_INLINE
 #endif
 
+/// Fused multiply-adds. ctnn's results are the same bits at compile time, at
+/// run time, in every build and on every IEEE-754 target only when the
+/// compiler does not fuse a * b + c into one rounding (README: bit identity).
+/// GCC fuses by default wherever the target has FMA instructions (x86 with
+/// -mfma or -march=haswell and later, every AArch64, Cortex-M4F/M7), in every
+/// -std mode, and Clang within each expression; no macro tells whether it
+/// will. So on such a target the build must say which it wants:
+///   CTNN_FP_CONTRACT=0 with -ffp-contract=off: bit identity (what the
+///     ctnn::ctnn CMake target gives every target that links it);
+///   CTNN_FP_CONTRACT=1: the compiler's contraction, accepted. Batched
+///     products are faster; a sample's result still does not depend on its
+///     batch (docs/layers.md), but it may differ in the last bits from
+///     constant evaluation and from a target without FMA.
+/// Without FMA instructions there is nothing to fuse, and the default is 0.
+#ifndef CTNN_FP_CONTRACT
+#if (defined(__GNUC__) || defined(__clang__)) &&                                                                  \
+    (defined(__FMA__) || defined(__ARM_FEATURE_FMA) || defined(__FP_FAST_FMA) || defined(__FP_FAST_FMAF))
+#error "ctnn: this target has fused multiply-adds, which the compiler may use and so change results in the last bits: build with -ffp-contract=off -DCTNN_FP_CONTRACT=0 for bit-identical results (the ctnn::ctnn CMake target does), or with -DCTNN_FP_CONTRACT=1 to accept fused ones"
+#endif
+#define CTNN_FP_CONTRACT 0
+#endif
+
 namespace ctnn {
 /// Sizes and indices throughout the library.
 using std::size_t;

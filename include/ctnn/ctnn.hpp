@@ -19,3 +19,4 @@
 #include <ctnn/optim.hpp>
 #include <ctnn/train.hpp>
 #include <ctnn/budget.hpp>
+#include <ctnn/fpenv.hpp>

@@ -46,6 +46,13 @@ if(NOT expect MATCHES "^ctnn: ")
     message(FATAL_ERROR "${SOURCE}: the expected regex must start with `ctnn: `, not '${expect}'")
 endif()
 
+# Extra flags of the case, for both modes, from an optional `// flags: ...` line.
+if(source_text MATCHES "// flags: ([^\n]+)")
+    string(STRIP "${CMAKE_MATCH_1}" extra)
+    separate_arguments(extra UNIX_COMMAND "${extra}")
+    list(APPEND flags ${extra})
+endif()
+
 list(JOIN flags " " flags_text)
 message("command: ${COMPILER} ${flags_text} ${SOURCE}")
 execute_process(

@@ -243,4 +243,45 @@ CTNN_INLINE inline V limit_104(V x) noexcept {
 }
 #endif
 
+/// The floating-point control register of the calling thread, and its bits
+/// that make the unit treat subnormal inputs as zero and flush subnormal
+/// results to zero (fpenv.hpp). x86: MXCSR's FTZ (bit 15) and DAZ (bit 6), for
+/// the SSE/AVX arithmetic the compilers use for float and double (not the x87
+/// unit, which 32-bit x86 without SSE uses). AArch64: FPCR.FZ (bit 24).
+/// 32-bit ARM with a VFP unit (Cortex-M4F, M7, A-class): FPSCR.FZ (bit 24).
+/// Elsewhere (no FPU: software floats, which have no such mode) none.
+#if CTNN_ARCH_X86
+inline constexpr bool has_flush_subnormals = true;
+using fp_control_word = unsigned;
+inline constexpr fp_control_word flush_subnormals_bits = 0x8040;
+inline fp_control_word fp_control() noexcept { return __builtin_ia32_stmxcsr(); }
+inline void set_fp_control(fp_control_word v) noexcept { __builtin_ia32_ldmxcsr(v); }
+#elif defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
+inline constexpr bool has_flush_subnormals = true;
+using fp_control_word = unsigned long long;
+inline constexpr fp_control_word flush_subnormals_bits = 1ULL << 24;
+inline fp_control_word fp_control() noexcept {
+    fp_control_word v;
+    __asm__ volatile("mrs %0, fpcr" : "=r"(v));
+    return v;
+}
+inline void set_fp_control(fp_control_word v) noexcept { __asm__ volatile("msr fpcr, %0" : : "r"(v) : "memory"); }
+#elif defined(__arm__) && defined(__ARM_FP) && (defined(__GNUC__) || defined(__clang__))
+inline constexpr bool has_flush_subnormals = true;
+using fp_control_word = unsigned;
+inline constexpr fp_control_word flush_subnormals_bits = 1U << 24;
+inline fp_control_word fp_control() noexcept {
+    fp_control_word v;
+    __asm__ volatile("vmrs %0, fpscr" : "=r"(v));
+    return v;
+}
+inline void set_fp_control(fp_control_word v) noexcept { __asm__ volatile("vmsr fpscr, %0" : : "r"(v) : "memory"); }
+#else
+inline constexpr bool has_flush_subnormals = false;
+using fp_control_word = unsigned;
+inline constexpr fp_control_word flush_subnormals_bits = 0;
+inline fp_control_word fp_control() noexcept { return 0; }
+inline void set_fp_control(fp_control_word) noexcept {}
+#endif
+
 } // namespace ctnn::detail::arch
