@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
+#include <string>
 #include <vector>
 
 #include <ctnn/init.hpp>
@@ -58,6 +60,10 @@ stratified_split(const classification_data<T, F, C, O>& d, double test_fraction,
 
 /// Per-feature standardisation x' = (x − mean) / std, fitted on one data set
 /// (the training part) and applied to any; a constant feature gets std 1.
+/// Finite data of any magnitude give a finite mean and std (each feature is
+/// scaled by a power of two, which is exact, so values near ±1e308 do not
+/// overflow); apply() refuses, and changes nothing, when the standardizer was
+/// fitted on NaN or infinite values or a result does not fit in T.
 template <class T, std::size_t F>
 struct standardizer {
     double mean[F]{};
@@ -66,25 +72,66 @@ struct standardizer {
     template <std::size_t C, std::size_t O>
     static standardizer fit(const classification_data<T, F, C, O>& d) {
         standardizer s;
-        const double n = double(d.size());
-        for (std::size_t i = 0; i < d.size(); ++i)
-            for (std::size_t f = 0; f < F; ++f) s.mean[f] += double(d.features[i * F + f]) / n;
+        const std::size_t n = d.size();
         for (std::size_t f = 0; f < F; ++f) {
-            double var = 0;
-            for (std::size_t i = 0; i < d.size(); ++i) {
-                const double dev = double(d.features[i * F + f]) - s.mean[f];
-                var += dev * dev / n;
+            double largest = 0;
+            for (std::size_t i = 0; i < n; ++i) largest = std::fmax(largest, std::fabs(double(d.features[i * F + f])));
+            if (!std::isfinite(largest)) {  // NaN or inf in the data: apply() reports it
+                s.mean[f] = std::numeric_limits<double>::quiet_NaN();
+                s.scale[f] = 1.0;
+                continue;
             }
-            s.scale[f] = var > 0 ? std::sqrt(var) : 1.0;
+            if (largest == 0) {
+                s.scale[f] = 1.0;
+                continue;
+            }
+            // x / 2^e lies in [-1, 1]: its mean and deviations cannot overflow
+            int e = 0;
+            std::frexp(largest, &e);
+            double mean = 0;
+            for (std::size_t i = 0; i < n; ++i) mean += std::ldexp(double(d.features[i * F + f]), -e);
+            mean /= double(n);
+            double var = 0;
+            for (std::size_t i = 0; i < n; ++i) {
+                const double dev = std::ldexp(double(d.features[i * F + f]), -e) - mean;
+                var += dev * dev;
+            }
+            var /= double(n);
+            s.mean[f] = std::ldexp(mean, e);
+            const double sd = std::ldexp(std::sqrt(var), e);  // at most largest: finite
+            s.scale[f] = sd > 0 ? sd : 1.0;
         }
         return s;
     }
 
+    /// Standardises d in place. Returns an error and leaves d as it was when a
+    /// feature was fitted on non-finite data or a result is not finite in T.
     template <std::size_t C, std::size_t O>
-    void apply(classification_data<T, F, C, O>& d) const {
+    status apply(classification_data<T, F, C, O>& d) const {
+        const std::string who = "standardizer";
+        if (d.features.size() != d.size() * F)
+            return detail::fail(who, 0, 0, detail::cat(d.features.size(), " feature values for ", d.size(), " samples of ", F));
+        for (std::size_t f = 0; f < F; ++f)
+            if (!std::isfinite(mean[f]) || !std::isfinite(scale[f]) || !(scale[f] > 0))
+                return detail::fail(who, 0, 0, detail::cat("feature ", f, " was fitted on NaN or infinite values"));
+        std::vector<T> out(d.features.size());
         for (std::size_t i = 0; i < d.size(); ++i)
-            for (std::size_t f = 0; f < F; ++f)
-                d.features[i * F + f] = static_cast<T>((double(d.features[i * F + f]) - mean[f]) / scale[f]);
+            for (std::size_t f = 0; f < F; ++f) {
+                const double x = double(d.features[i * F + f]);
+                double z = (x - mean[f]) / scale[f];
+                if (!std::isfinite(z) && std::isfinite(x))  // x − mean overflowed: halve both, exactly
+                    z = (x / 2 - mean[f] / 2) / (scale[f] / 2);
+                const T v = static_cast<T>(z);
+                if (!std::isfinite(v)) {
+                    const std::string_view what = std::isfinite(x) ? "the standardised value is out of the range of "
+                                                                   : "the value is not finite in ";
+                    return detail::fail(who, 0, 0, detail::cat("sample ", i, ", feature ", f, ": ", what,
+                                                               detail::number_type_name<T>()));
+                }
+                out[i * F + f] = v;
+            }
+        d.features = std::move(out);
+        return {};
     }
 };
 
