@@ -45,8 +45,11 @@ int main(int argc, char** argv) {
     // 80/20 stratified split; standardisation fitted on the training part only
     auto [train, test] = ctnn::io::stratified_split(all, 0.2, 0);
     const auto scaler = ctnn::io::standardizer<float, 64>::fit(train);
-    scaler.apply(train);
-    scaler.apply(test);
+    for (auto* part : {&train, &test})
+        if (const auto status = scaler.apply(*part); !status) {  // data a float cannot hold once scaled
+            std::fprintf(stderr, "%s\n", status.error.what().c_str());
+            return 2;
+        }
     const auto train_set = ctnn::io::to_training_set(train);
     const auto test_set = ctnn::io::to_training_set(test);
 
