@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # run.sh FUZZER TARGET WORK_DIR SECONDS [smoke|long] [libFuzzer flags...]
 # Runs one fuzz target (docs/fuzzing.md): replays regressions/TARGET/ (each
-# input once: a failure there fails at once), then fuzzes from corpus/TARGET/
-# (and, for load_weights, seeds written by the target itself through io::save)
-# for SECONDS. `smoke` starts from an empty work corpus (CTest, -seed=1);
+# input once: a failure there fails at once), then fuzzes for SECONDS from
+# corpus/TARGET/, regressions/TARGET/ and, for load_weights, seeds written by
+# the target itself through io::save. `smoke` starts from an empty work corpus (CTest, -seed=1);
 # `long` keeps WORK_DIR/corpus across runs (scripts/fuzz.sh). Prints one line
 # with executions, coverage (libFuzzer's cov: edges and ft: features) and
 # crashes; a crash's input is kept under WORK_DIR/artifacts/ and its path printed.
@@ -38,7 +38,7 @@ flags=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192
        -dict="$src/$target.dict" -artifact_prefix="$work/artifacts/" -print_final_stats=1)
 [ "$mode" = smoke ] && flags+=(-seed=1)
 start=$SECONDS
-"$fuzzer" "${flags[@]}" "$@" "$work/corpus" "$src/corpus/$target" "$work/generated" >"$log" 2>&1
+"$fuzzer" "${flags[@]}" "$@" "$work/corpus" "$src/corpus/$target" "$src/regressions/$target" "$work/generated" >"$log" 2>&1
 status=$?
 elapsed=$((SECONDS - start))
 
