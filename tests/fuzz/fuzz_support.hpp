@@ -31,9 +31,16 @@ inline bool ignored(std::string_view property) {
     return list.find(std::string(",") + std::string(property) + ",") != std::string::npos;
 }
 
+/// the temporary files of this process, removed also when a property aborts it
+inline std::vector<std::string>& temp_paths() {
+    static std::vector<std::string> paths;
+    return paths;
+}
+
 /// a broken property: libFuzzer keeps the input as a crash artefact
 [[noreturn]] inline void fail(std::string_view property, const std::string& details) {
     std::fprintf(stderr, "ctnn-fuzz: %.*s: %s\n", int(property.size()), property.data(), details.c_str());
+    for (const auto& p : temp_paths()) std::remove(p.c_str());
     std::abort();
 }
 
@@ -71,20 +78,18 @@ inline std::string temp_dir() {
 }
 
 /// Per-process file names (libFuzzer's -jobs/-fork run several processes),
-/// removed when the process exits normally.
+/// removed when the process exits or a property fails (a sanitizer's report
+/// leaves them: a few small files in /dev/shm).
 class temp_files {
 public:
     explicit temp_files(const char* tag) {
         for (const char* suffix : {"a", "b", "c"})
-            paths_.push_back(temp_dir() + "/ctnn-fuzz-" + tag + "-" + std::to_string(getpid()) + "-" + suffix);
+            temp_paths().push_back(temp_dir() + "/ctnn-fuzz-" + tag + "-" + std::to_string(getpid()) + "-" + suffix);
     }
     ~temp_files() {
-        for (const auto& p : paths_) std::remove(p.c_str());
+        for (const auto& p : temp_paths()) std::remove(p.c_str());
     }
-    const std::string& path(std::size_t i) const { return paths_[i]; }
-
-private:
-    std::vector<std::string> paths_;
+    const std::string& path(std::size_t i) const { return temp_paths()[i]; }
 };
 
 /// writes bytes to path exactly (binary); a failure here is the harness's, not the library's

@@ -24,9 +24,10 @@ fi
 shopt -s nullglob
 regressions=("$src/regressions/$target"/*)
 if [ ${#regressions[@]} -gt 0 ]; then
-    if ! "$fuzzer" -rss_limit_mb=2048 -timeout=10 "${regressions[@]}" >"$log" 2>&1; then
-        tail -n 40 "$log"
-        failed=$(grep -E '^Running: ' "$log" | tail -n 1 | sed 's/^Running: //')
+    if ! "$fuzzer" -rss_limit_mb=2048 -timeout=10 -artifact_prefix="$work/artifacts/" "${regressions[@]}" >"$log" 2>&1; then
+        grep -aE '^ctnn-fuzz: |^==[0-9]+==ERROR|runtime error|^SUMMARY' "$log" | head -n 20
+        tail -n 25 "$log"
+        failed=$(grep -aE '^Running: ' "$log" | tail -n 1 | sed 's/^Running: //')
         echo "ctnn-fuzz: $target: regression input FAILED: $failed"
         echo "ctnn-fuzz: reproduce: $fuzzer $failed"
         exit 1
@@ -42,15 +43,15 @@ start=$SECONDS
 status=$?
 elapsed=$((SECONDS - start))
 
-execs=$(grep -E '^stat::number_of_executed_units:' "$log" | awk '{print $2}' | tail -n 1)
-last=$(grep -E '^#[0-9]+.*cov: ' "$log" | tail -n 1)
+execs=$(grep -aE '^stat::number_of_executed_units:' "$log" | awk '{print $2}' | tail -n 1)
+last=$(grep -aE '^#[0-9]+.*cov: ' "$log" | tail -n 1)
 cov=$(sed -nE 's/.*cov: ([0-9]+).*/\1/p' <<<"$last")
 ft=$(sed -nE 's/.*ft: ([0-9]+).*/\1/p' <<<"$last")
 corp=$(sed -nE 's/.*corp: ([0-9]+).*/\1/p' <<<"$last")
 artifacts=("$work"/artifacts/*)
 echo "ctnn-fuzz: $target: ${execs:-?} executions in $elapsed s, cov ${cov:-?}, ft ${ft:-?}, corpus ${corp:-?}, ${#artifacts[@]} crashes"
 if [ "$status" -ne 0 ] || [ ${#artifacts[@]} -gt 0 ]; then
-    grep -E '^ctnn-fuzz: |^==[0-9]+==ERROR|runtime error|^SUMMARY' "$log" | head -n 20
+    grep -aE '^ctnn-fuzz: |^==[0-9]+==ERROR|runtime error|^SUMMARY' "$log" | head -n 20
     tail -n 30 "$log"
     for a in "${artifacts[@]}"; do
         echo "ctnn-fuzz: $target: crash input kept as $a"
