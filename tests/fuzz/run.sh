@@ -3,8 +3,9 @@
 # Runs one fuzz target (docs/fuzzing.md): replays regressions/TARGET/ (each
 # input once: a failure there fails at once), then fuzzes for SECONDS from
 # corpus/TARGET/, regressions/TARGET/ and, for load_weights, seeds written by
-# the target itself through io::save. `smoke` starts from an empty work corpus (CTest, -seed=1);
-# `long` keeps WORK_DIR/corpus across runs (scripts/fuzz.sh). Prints one line
+# the target itself through io::save. `smoke` starts from an empty work
+# corpus (CTest, -seed=1); `long` keeps WORK_DIR/corpus across runs, and each
+# run's crashes in a directory of their own (scripts/fuzz.sh). Prints one line
 # with executions, coverage (libFuzzer's cov: edges and ft: features) and
 # crashes; a crash's input is kept under WORK_DIR/artifacts/ and its path printed.
 set -uo pipefail
@@ -13,8 +14,9 @@ shift $(($# < 5 ? $# : 5))
 src=$(cd "$(dirname "$0")" && pwd)
 
 [ "$mode" = smoke ] && rm -rf "$work"
-mkdir -p "$work/corpus" "$work/generated" "$work/artifacts"
-rm -f "$work"/artifacts/*
+artifacts_dir="$work/artifacts"
+[ "$mode" = long ] && artifacts_dir="$work/artifacts/run-$(date +%Y%m%d-%H%M%S)"
+mkdir -p "$work/corpus" "$work/generated" "$artifacts_dir"
 log="$work/fuzz.log"
 
 if [ "$target" = load_weights ]; then
@@ -24,7 +26,7 @@ fi
 shopt -s nullglob
 regressions=("$src/regressions/$target"/*)
 if [ ${#regressions[@]} -gt 0 ]; then
-    if ! "$fuzzer" -rss_limit_mb=2048 -timeout=10 -artifact_prefix="$work/artifacts/" "${regressions[@]}" >"$log" 2>&1; then
+    if ! "$fuzzer" -rss_limit_mb=2048 -timeout=10 -artifact_prefix="$artifacts_dir/" "${regressions[@]}" >"$log" 2>&1; then
         grep -aE '^ctnn-fuzz: |^==[0-9]+==ERROR|runtime error|^SUMMARY' "$log" | head -n 20
         tail -n 25 "$log"
         failed=$(grep -aE '^Running: ' "$log" | tail -n 1 | sed 's/^Running: //')
@@ -36,7 +38,7 @@ if [ ${#regressions[@]} -gt 0 ]; then
 fi
 
 flags=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192
-       -dict="$src/$target.dict" -artifact_prefix="$work/artifacts/" -print_final_stats=1)
+       -dict="$src/$target.dict" -artifact_prefix="$artifacts_dir/" -print_final_stats=1)
 [ "$mode" = smoke ] && flags+=(-seed=1)
 start=$SECONDS
 "$fuzzer" "${flags[@]}" "$@" "$work/corpus" "$src/corpus/$target" "$src/regressions/$target" "$work/generated" >"$log" 2>&1
@@ -48,7 +50,7 @@ last=$(grep -aE '^#[0-9]+.*cov: ' "$log" | tail -n 1)
 cov=$(sed -nE 's/.*cov: ([0-9]+).*/\1/p' <<<"$last")
 ft=$(sed -nE 's/.*ft: ([0-9]+).*/\1/p' <<<"$last")
 corp=$(sed -nE 's/.*corp: ([0-9]+).*/\1/p' <<<"$last")
-artifacts=("$work"/artifacts/*)
+artifacts=("$artifacts_dir"/*)
 echo "ctnn-fuzz: $target: ${execs:-?} executions in $elapsed s, cov ${cov:-?}, ft ${ft:-?}, corpus ${corp:-?}, ${#artifacts[@]} crashes"
 if [ "$status" -ne 0 ] || [ ${#artifacts[@]} -gt 0 ]; then
     grep -aE '^ctnn-fuzz: |^==[0-9]+==ERROR|runtime error|^SUMMARY' "$log" | head -n 20
