@@ -4,12 +4,14 @@
 # AddressSanitizer + UndefinedBehaviorSanitizer, and with g++ for plain AVX2
 # (-march=x86-64-v3: the tests, the examples and the benchmarks as most x86
 # machines run them). Every build that has the benchmarks runs each of them
-# briefly (CTest's `bench: smoke`). Installs missing Debian packages first.
+# briefly (CTest's `bench: smoke`); the clang build also fuzzes each loader
+# for 25 s (label `fuzz`, tests/fuzz). Installs missing Debian packages first.
 # Prints one closing line with the totals.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
-ctnn_ensure_packages cmake make g++ clang binutils python3 python3-torch libboost-dev catch2 libbenchmark-dev libeigen3-dev
+# libclang-rt-14-dev: clang's libFuzzer runtime, for the fuzz smoke
+ctnn_ensure_packages cmake make g++ clang libclang-rt-14-dev binutils python3 python3-torch libboost-dev catch2 libbenchmark-dev libeigen3-dev
 # the Cortex-M toolchain (C++ headers only, no libstdc++ build) and QEMU for the embedded tests
 ctnn_ensure_packages gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-dev qemu-system-arm
 # a comma-decimal locale: the loaders and writers must not depend on the
