@@ -27,7 +27,7 @@
 namespace {
 
 using ctnn::io::header;
-using ctnn_fuzz::quoted;
+using ctnn_fuzz::printable;
 using ctnn_fuzz::violated;
 
 /// the file's lines as an independent reader splits them: at '\n', one '\r'
@@ -105,7 +105,7 @@ void check_accepted(const ctnn::io::classification_data<T, F, C, O>& d, std::str
         double declared = -1, features = -1;
         if (h.size() != C + 2 || !reference_number(h[0], declared) || !reference_number(h[1], features) ||
             declared != double(n) || features != double(F))
-            violated("accepted-header", destination + ": header " + quoted(lines[0]) + " does not describe " +
+            violated("accepted-header", destination + ": header " + printable(lines[0]) + " does not describe " +
                                             std::to_string(n) + " samples of " + std::to_string(F) +
                                             " features and " + std::to_string(C) + " classes");
     }
@@ -120,7 +120,7 @@ void check_accepted(const ctnn::io::classification_data<T, F, C, O>& d, std::str
         }
         for (std::size_t f = 0; f < F; ++f) {
             const T stored = d.features[i * F + f];
-            const std::string at = where + ", feature " + std::to_string(f) + " " + quoted(fields[f]);
+            const std::string at = where + ", feature " + std::to_string(f) + " " + printable(fields[f]);
             double reference = 0;
             if (!std::isfinite(stored)) violated("accepted-finite", at + ": stored a non-finite value");
             else if (!reference_number(fields[f], reference)) violated("accepted-garbage", at + ": not a number");
@@ -129,7 +129,7 @@ void check_accepted(const ctnn::io::classification_data<T, F, C, O>& d, std::str
         }
         double label = -1;
         if (!reference_number(fields[F], label) || label != double(d.labels[i]))
-            violated("accepted-label", where + ": label field " + quoted(fields[F]) + " stored as " +
+            violated("accepted-label", where + ": label field " + printable(fields[F]) + " stored as " +
                                            std::to_string(d.labels[i]));
     }
     // the next step of every example: standardise; finite data must stay finite
@@ -160,7 +160,7 @@ void check(const std::string& path, std::string_view text, header head) {
     if (!st) {
         if (d.features.size() != features_before.size() || d.labels != labels_before ||
             std::memcmp(d.features.data(), features_before.data(), d.features.size() * sizeof(T)) != 0)
-            violated("rejected-unchanged", destination + ": rejected (" + quoted(st.error.message) +
+            violated("rejected-unchanged", destination + ": rejected (" + printable(st.error.message) +
                                                ") but the destination changed");
         ctnn_fuzz::check_rejection(st, path, text, destination.c_str());
     } else {

@@ -33,7 +33,7 @@
 namespace {
 
 using namespace ctnn;
-using ctnn_fuzz::quoted;
+using ctnn_fuzz::printable;
 using ctnn_fuzz::violated;
 
 template <class T>
@@ -121,7 +121,7 @@ void check(const char* name, const std::string& path, std::string_view text, con
     const auto st = io::load(net, path);
     if (!st) {
         if (ctnn_fuzz::bytes_of(net) != before)
-            violated("rejected-unchanged", std::string(name) + ": rejected (" + quoted(st.error.message) +
+            violated("rejected-unchanged", std::string(name) + ": rejected (" + printable(st.error.message) +
                                                ") but the network changed");
         ctnn_fuzz::check_rejection(st, path, text, name);
         return;
@@ -136,14 +136,14 @@ void check(const char* name, const std::string& path, std::string_view text, con
     const auto saved = io::save(net, resaved);
     if (!saved) {
         violated("roundtrip-save", std::string(name) + ": save of the loaded network failed: " +
-                                       quoted(saved.error.what()));
+                                       printable(saved.error.what()));
         return;
     }
     Net again{};
     fill_sentinel(again);
     const auto reloaded = io::load(again, resaved);
     if (!reloaded)
-        violated("roundtrip-load", std::string(name) + ": its own file rejected: " + quoted(reloaded.error.what()));
+        violated("roundtrip-load", std::string(name) + ": its own file rejected: " + printable(reloaded.error.what()));
     else if (parameter_bytes(again) != parameter_bytes(net))
         violated("roundtrip-bits", std::string(name) + ": save then load changed the parameters");
 }

@@ -41,7 +41,11 @@ flags=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192
        -dict="$src/$target.dict" -artifact_prefix="$artifacts_dir/" -print_final_stats=1)
 [ "$mode" = smoke ] && flags+=(-seed=1)
 start=$SECONDS
-"$fuzzer" "${flags[@]}" "$@" "$work/corpus" "$src/corpus/$target" "$src/regressions/$target" "$work/generated" >"$log" 2>&1
+# the committed seeds and regressions, where the target has them (load_weights'
+# seeds are generated, into $work/generated)
+dirs=("$work/corpus")
+for d in "$src/corpus/$target" "$src/regressions/$target"; do [ -d "$d" ] && dirs+=("$d"); done
+"$fuzzer" "${flags[@]}" "$@" "${dirs[@]}" "$work/generated" >"$log" 2>&1
 status=$?
 elapsed=$((SECONDS - start))
 
