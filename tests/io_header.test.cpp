@@ -15,6 +15,8 @@
 #include <ctnn/ctnn.hpp>
 #include <ctnn/io/header.hpp>
 
+#include "locale_guard.hpp"
+
 namespace {
 
 using namespace ctnn;
@@ -109,8 +111,26 @@ TEST_CASE("write_header rejects a name that is not a C++ name, and writes nothin
         {"and", "'and' is a C++ keyword"},
         {"net__1", "is reserved to the implementation"},
         {"_Net", "is reserved to the implementation"},
-        {"std::net", "namespace std is reserved"},
-        {"caf\xc3\xa9", "contains"},
+        {"caf\xc3\xa9", "contains '\\xc3'"},
+        // a category per line; tests/export/cxx_name_cases.txt holds many more, checked against both exporters
+        {"typeof", "'typeof' is a C++ keyword"},                     // GNU's, a keyword under -std=gnu++20
+        {"_net", "reserved to the implementation at global scope"},  // '_' + lowercase at global scope
+        {"linux", "'linux' is a macro"},                             // predefined by g++ and clang++ in GNU mode
+        {"models::errno", "'errno' is a macro"},                     // the C library's, in any namespace
+        {"models::NULL", "'NULL' has no lowercase letter"},
+        {"models::M_PIf", "starts with capitals and '_'"},
+        {"models::PRId64", "format macros of <cinttypes>"},
+        {"std::net", "'std' is the standard library's namespace"},
+        {"models::std", "'std' is the standard library's namespace"},
+        {"ctnn", "'ctnn' is ctnn's namespace"},
+        {"models::ctnn::net", "would hide namespace ctnn"},
+        {"posix::net", "reserved by the C++ standard"},
+        {"std2::net", "reserved by the C++ standard"},
+        {"boost", "the namespace of Boost"},
+        {"main", "'main' at global scope is the program's main function"},
+        {"main::net", "'main' at global scope"},
+        {"gamma", "declared at global scope by the C library"},      // glibc's, declared by <cmath>
+        {"size_t::net", "declared at global scope by the C library"},
     };
     for (const bad& c : cases) {
         std::ostringstream out;
@@ -120,6 +140,48 @@ TEST_CASE("write_header rejects a name that is not a C++ name, and writes nothin
         CHECK(s.error.what().find(c.why) != std::string::npos);
         CHECK(out.str().empty());
     }
+}
+
+TEST_CASE("write_header accepts the names that only look alarming, where they compile") {
+    tiny_net net{};
+    // tests/header_roundtrip compiles headers with these names (and more) after every C standard header
+    for (const char* name : {"models::main", "models::gamma", "models::tm", "assert", "offsetof", "module", "import", "final",
+                             "a::b2::_c", "Net", "models::size_t", "std_net", "ctnn_models::net", "posix_net"})
+        CHECK(header_of(net, name).find("inline constexpr") != std::string::npos);
+}
+
+TEST_CASE("write_header quotes a rejected name briefly: at most 40 characters, control bytes escaped") {
+    tiny_net net{};
+    const std::string long_name(100000, 'x');
+    std::ostringstream out;
+    auto s = io::write_header(net, long_name + "-", out);
+    CHECK(!s);
+    CHECK(s.error.what().size() < 300);
+    CHECK(s.error.what().find("... (100001 characters)") != std::string::npos);
+    s = io::write_header(net, "a\x1b[31mred", out);
+    CHECK(!s);
+    CHECK(s.error.what().find('\x1b') == std::string::npos);
+    CHECK(s.error.what().find("contains '\\x1b'") != std::string::npos);
+    CHECK(out.str().empty());
+}
+
+TEST_CASE("write_header writes the same text under a comma-decimal locale") {
+    // snprintf's %a wrote 0x1,8p+0f there: C++ that no compiler reads, reported as success
+    tiny_net net{};
+    net.layer<0>().W = matrix<float, 2, 1>{{1.5f, -0.25f}};
+    net.layer<1>().b = matrix<float, 1, 1>{{-65504.5f}};
+    const std::string in_c_locale = header_of(net, "tiny");
+    REQUIRE(in_c_locale.find("0x1.8p+0f") != std::string::npos);
+    ctnn_test::comma_locale guard;
+    if (!guard.active()) {
+        if (ctnn_test::comma_locale::required()) FAIL("de_DE.UTF-8 is required (CTNN_REQUIRE_LOCALE=1) but not available");
+        WARN("SKIPPED: no comma-decimal locale (de_DE.UTF-8) installed");
+        return;
+    }
+    char probe[32];
+    std::snprintf(probe, sizeof probe, "%a", 1.5);
+    REQUIRE(std::string(probe) == "0x1,8p+0");  // the locale is in force
+    CHECK(header_of(net, "tiny") == in_c_locale);
 }
 
 TEST_CASE("write_header rejects a non-finite parameter, naming its layer and element, and writes nothing") {

@@ -5,7 +5,9 @@
 //   (computed by torch at build time) within 1e-6 (float) / 1e-12 (double),
 // - the exporter's text is write_header's text for the same network (apart
 //   from the line naming the generator), so the two are interchangeable,
-// - bias-less Linear layers became zero biases, and edge values kept their bits.
+// - bias-less Linear layers became zero biases, and edge values kept their bits,
+// - write_header answers every name of cxx_name_cases.txt as the table says
+//   (check_exporter.py holds export_pytorch.py to the same table).
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -171,4 +173,24 @@ TEST_CASE("export_pytorch.py writes the text write_header writes for the same ne
     check_same_text_as_write_header("mixed.hpp", torch_export::mixed, "torch_export::mixed");
     check_same_text_as_write_header("edges.hpp", edges, "edges");
     check_same_text_as_write_header("kinds.hpp", models::kinds, "models::kinds");
+}
+
+TEST_CASE("write_header answers every case of cxx_name_cases.txt as expected (as export_pytorch.py must)") {
+    std::ifstream in(CTNN_NAME_CASES);
+    REQUIRE(in);
+    std::string line;
+    std::size_t count = 0;
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] == '#') continue;
+        std::istringstream fields(line);
+        std::string name, expect;
+        REQUIRE((fields >> name));
+        std::getline(fields >> std::ws, expect);
+        const std::string problem = io::detail::check_cxx_name(name);
+        INFO("name " << name << ": " << (problem.empty() ? "accepted" : problem) << " (expected: " << expect << ")");
+        if (expect == "ok") CHECK(problem.empty());
+        else CHECK(problem.find(expect) != std::string::npos);
+        ++count;
+    }
+    CHECK(count > 50);
 }

@@ -3,7 +3,8 @@
 // its type is exactly the one spelled out here (static_assert), it is a
 // constant (usable in constant expressions), its parameters are those the
 // first program printed (printf's %a, read back with strtod), and its
-// predictions on the first program's inputs are the first program's, bit for bit.
+// predictions on the first program's inputs are the first program's, bit for bit;
+// the same holds for two of them written under a comma-decimal locale.
 #include <bit>
 #include <cstdint>
 #include <cstdlib>
@@ -15,10 +16,13 @@
 
 #include <catch2/catch.hpp>
 
+#include "locale_guard.hpp"
+
 #include <ctnn/network.hpp>
 
 #include "double.hpp"
 #include "edges.hpp"
+#include "comma_locale.hpp"
 #include "every_kind.hpp"
 #include "mixed.hpp"
 #include "seed.hpp"
@@ -142,4 +146,13 @@ TEST_CASE("double network with a subnormal and -0: bit-identical") { check<16>("
 TEST_CASE("float edge values (-0, subnormals, FLT_MAX, FLT_MIN): bit-identical") { check<3>("edges", edges); }
 TEST_CASE("every layer kind (batch_norm's buffers, prelu, dropout, a residual block): bit-identical") {
     check<16>("every_kind", models::every_kind);
+}
+TEST_CASE("written under a comma-decimal locale (de_DE.UTF-8): the header compiles and is bit-identical") {
+    if (!comma_locale_active) {
+        if (ctnn_test::comma_locale::required()) FAIL("write_models found no comma-decimal locale, which is required");
+        WARN("SKIPPED: write_models found no comma-decimal locale (de_DE.UTF-8)");
+        return;
+    }
+    check<16>("double", comma::double_net);
+    check<16>("every_kind", comma::every_kind);
 }

@@ -4,18 +4,27 @@
 //   <name>.hpp       the constexpr header, by ctnn::io::write_header
 //   <name>.expected  every parameter and buffer, fixed inputs X and this program's predict(X),
 //                    as hex floats printed by printf's %a (not by write_header)
+// and also
+//   comma_locale.hpp   the double and every_kind networks again (as comma::...), written under a
+//                      comma-decimal locale (de_DE.UTF-8, as a program that calls setlocale(LC_ALL, "")),
+//                      and whether that locale was in force (comma_locale_active)
+//   tricky_names.hpp   a one-unit network under every name that argv[2] (tests/export/cxx_name_cases.txt)
+//                      says write_header accepts
 // check_models.test.cpp, compiled against the headers, checks the types, the
-// parameters and the predictions bit for bit.
+// parameters and the predictions bit for bit, and that every accepted name compiles.
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <limits>
+#include <sstream>
 #include <string>
 
 #include <ctnn/ctnn.hpp>
 #include <ctnn/io/header.hpp>
+
+#include "locale_guard.hpp"
 
 namespace {
 
@@ -95,11 +104,40 @@ Net make(std::uint64_t seed) {
     return net;
 }
 
+/// into dir/tricky_names.hpp, a one-unit network under each name the cases file says is accepted
+bool write_tricky_names(const std::string& dir, const std::string& cases) {
+    std::ifstream in(cases);
+    if (!in) {
+        std::cerr << cases << ": cannot open\n";
+        return false;
+    }
+    using tiny_net = network<float, input<1>, dense<1, act::relu>>;
+    tiny_net net{};
+    net.layer<0>().W(0, 0) = 0.5f;
+    std::ostringstream text;
+    std::string line;
+    std::size_t count = 0;
+    while (std::getline(in, line)) {
+        std::istringstream fields(line);
+        std::string name, expect;
+        if (!(fields >> name >> expect) || name[0] == '#' || expect != "ok") continue;
+        if (auto s = io::write_header(net, name, text); !s) {
+            std::cerr << cases << ": '" << name << "' is listed as accepted, but " << s.error.what() << '\n';
+            return false;
+        }
+        ++count;
+    }
+    std::ofstream out(dir + "/tricky_names.hpp");
+    out << "// " << count << " networks, one per accepted name of " << cases << "\n" << text.str();
+    out.flush();
+    return bool(out);
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 2) {
-        std::cerr << "usage: write_models <output directory>\n";
+    if (argc != 3) {
+        std::cerr << "usage: write_models <output directory> <cxx_name_cases.txt>\n";
         return 2;
     }
     const std::string dir = argv[1];
@@ -114,8 +152,20 @@ int main(int argc, char** argv) {
         net.layer<1>().b(2, 0) = std::numeric_limits<double>::denorm_min() * 3;
         net.layer<2>().b(0, 0) = -0.0;
         ok &= emit(dir, "double", "models::double_net", net, random_matrix<double, 3, 16>(19, 2.0));
+        // the same networks written where printf's %a writes 0x1,8p+1: the header must not change
+        ctnn_test::comma_locale comma;
+        std::ostringstream text;
+        ok &= bool(io::write_header(net, "comma::double_net", text));
+        ok &= bool(io::write_header(make<every_kind_net>(9), "comma::every_kind", text));
+        if (!comma.active()) std::cerr << "write_models: no comma-decimal locale; comma_locale.hpp is written in \"C\"\n";
+        std::ofstream out(dir + "/comma_locale.hpp");
+        out << text.str() << "inline constexpr bool comma_locale_active = " << (comma.active() ? "true" : "false")
+            << ";\n";
+        out.flush();
+        ok &= bool(out);
     }
     ok &= emit(dir, "every_kind", "models::every_kind", make<every_kind_net>(9), random_matrix<float, 4, 16>(21, 2.0));
+    ok &= write_tricky_names(dir, argv[2]);
     {  // float edge cases, unqualified name: every value must survive as the same bits
         edges_net net{};
         const float values[] = {-0.0f,
