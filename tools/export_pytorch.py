@@ -103,11 +103,11 @@ def cxx_names():
 
 
 def quoted(text, limit=40):
-    """text as a message quotes it (write_header's quoted_name): at most `limit` bytes of its UTF-8,
-    anything but printable ASCII as \\xNN"""
+    """text as ctnn's messages quote it (io/csv.hpp, detail::quoted): at most `limit` bytes of its
+    UTF-8, anything but printable ASCII, and the quote and the backslash, as \\xNN"""
     raw = text if isinstance(text, bytes) else text.encode("utf-8", "surrogateescape")
-    body = "".join(chr(c) if 0x20 <= c < 0x7f and c != 0x5c else f"\\x{c:02x}" for c in raw[:limit])
-    return f"'{body}'... ({len(raw)} characters)" if len(raw) > limit else f"'{body}'"
+    body = "".join(chr(c) if 0x20 <= c < 0x7f and c not in (0x27, 0x5c) else f"\\x{c:02X}" for c in raw[:limit])
+    return f"'{body}'..." if len(raw) > limit else f"'{body}'"
 
 
 def cxx_name_problem(name):

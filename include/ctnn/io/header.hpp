@@ -94,27 +94,6 @@ std::string hex_literal(T v) {
                std::string_view(std::is_same_v<T, float> ? "f" : ""));
 }
 
-/// a name as a message quotes it: at most 40 characters, anything but printable
-/// ASCII as \xNN, so that a hostile name can neither flood nor drive a terminal
-inline std::string quoted_name(std::string_view name) {
-    // TODO(lead): detail::quoted (io/csv.hpp) when it lands
-    constexpr std::size_t limit = 40;
-    std::string out = "'";
-    for (std::size_t i = 0; i < name.size() && i < limit; ++i) {
-        const auto c = static_cast<unsigned char>(name[i]);
-        if (c >= 0x20 && c < 0x7f && c != '\\') {
-            out += static_cast<char>(c);
-        } else {
-            const char hex[] = "0123456789abcdef";
-            out += "\\x";
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    if (name.size() > limit) out += cat("'... (", name.size(), " characters)");
-    else out += "'";
-    return out;
-}
 
 /// empty if name is a usable, optionally qualified C++ name (a::b::c) for the
 /// exported network, else why not: the rules and lists are in io/cxx_names.hpp,
@@ -122,9 +101,9 @@ inline std::string quoted_name(std::string_view name) {
 inline std::string check_cxx_name(std::string_view name) {
     namespace names = cxx_names;
     if (name.empty()) return "the name is empty";
-    const std::string whole = quoted_name(name);
+    const std::string whole = quoted(name);
     const auto bad = [&](std::string_view id, std::string_view why) {
-        return cat(whole, " is not a usable C++ name: ", quoted_name(id), " ", why);
+        return cat(whole, " is not a usable C++ name: ", quoted(id), " ", why);
     };
     const auto lower = [](char c) { return c >= 'a' && c <= 'z'; };
     const auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
@@ -140,7 +119,7 @@ inline std::string check_cxx_name(std::string_view name) {
         if (!lower(id[0]) && !upper(id[0]) && id[0] != '_') return bad(id, "does not start with a letter or '_'");
         for (char c : id)
             if (!lower(c) && !upper(c) && !digit(c) && c != '_')
-                return bad(id, cat("contains ", quoted_name(std::string_view(&c, 1))));
+                return bad(id, cat("contains ", quoted(std::string_view(&c, 1))));
         if (names::listed(names::keywords, id)) return bad(id, "is a C++ keyword");
         if (id.find("__") != std::string_view::npos || (id[0] == '_' && id.size() > 1 && upper(id[1])))
             return bad(id, "is reserved to the implementation (it contains '__' or starts with '_' and a capital)");
