@@ -133,6 +133,10 @@ inline constexpr bool always_false = false;
     "ctnn: cross_entropy needs a softmax output layer (its gradient dZ = A - Y holds only for " \
     "softmax); use dense<N, act::softmax> or loss::mse"
 
+#define CTNN_MSG_SOFTMAX_ONE_UNIT \
+    "ctnn: softmax over one unit always outputs 1 (no gradient, cross-entropy always 0); for one " \
+    "output use dense<1, act::sigmoid> with loss::binary_cross_entropy, or give softmax 2 units or more"
+
 // Networks (network.hpp, detail/chain.hpp)
 
 #define CTNN_MSG_NOT_A_LAYER \
