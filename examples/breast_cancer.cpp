@@ -47,11 +47,17 @@ int main(int argc, char** argv) {
     ctnn::optim::adam<cancer_net> adam{.lr = lr, .weight_decay = weight_decay};
     std::printf("breast cancer: %zu training, %zu test samples; 30-16-16-1 network, %zu parameters\n",
                 train_set.size(), test_set.size(), cancer_net::parameter_count);
-    ctnn::fit<16>(net, train_set.view(), ctnn::loss::binary_cross_entropy{}, adam,
-                  ctnn::fit_options{.epochs = epochs, .seed = seed}, [](const ctnn::epoch_report& r) {
-                      if (r.epoch % 10 == 0 || r.epoch == 1)
-                          std::printf("epoch %2zu  loss %.4f  train accuracy %.4f\n", r.epoch, r.loss, r.accuracy);
-                  });
+    const auto last = ctnn::fit<16>(net, train_set.view(), ctnn::loss::binary_cross_entropy{}, adam,
+                                    ctnn::fit_options{.epochs = epochs, .seed = seed}, [](const ctnn::epoch_report& r) {
+                                        if (r.epoch % 10 == 0 || r.epoch == 1)
+                                            std::printf("epoch %2zu  loss %.4f  train accuracy %.4f\n", r.epoch,
+                                                        r.loss, r.accuracy);
+                                    });
+    if (!last.ok()) {  // NaN data, loss or parameters, or nothing to train on
+        std::fprintf(stderr, "training stopped in epoch %zu, batch %zu: %s\n", last.epoch, last.batch,
+                     ctnn::describe(last.fault));
+        return 3;
+    }
     const auto e = ctnn::evaluate(net, test_set.view(), ctnn::loss::binary_cross_entropy{});
     std::printf("held-out accuracy %.4f (%zu samples); confusion [actual][predicted]: [[%zu %zu] [%zu %zu]]\n",
                 e.accuracy, e.samples, e.confusion[0][0], e.confusion[0][1], e.confusion[1][0], e.confusion[1][1]);

@@ -62,14 +62,19 @@ int main(int argc, char** argv) {
     net.initialize(seed);
     ctnn::optim::adam<digits_net> adam{.lr = lr, .weight_decay = weight_decay};
     const double start = now_seconds();
-    ctnn::fit<batch>(net, train_set.view(), ctnn::loss::cross_entropy{}, adam,
-                     ctnn::fit_options{.epochs = epochs, .seed = seed, .clock = now_seconds},
-                     [&](const ctnn::epoch_report& r) {
-                         if (r.epoch % 5 == 0 || r.epoch == 1)
-                             std::printf("epoch %2zu  loss %.4f  train accuracy %.4f  %.1f ms\n", r.epoch, r.loss,
-                                         r.accuracy, r.seconds * 1e3);
-                     });
+    const auto last = ctnn::fit<batch>(net, train_set.view(), ctnn::loss::cross_entropy{}, adam,
+                                       ctnn::fit_options{.epochs = epochs, .seed = seed, .clock = now_seconds},
+                                       [&](const ctnn::epoch_report& r) {
+                                           if (r.epoch % 5 == 0 || r.epoch == 1)
+                                               std::printf("epoch %2zu  loss %.4f  train accuracy %.4f  %.1f ms\n",
+                                                           r.epoch, r.loss, r.accuracy, r.seconds * 1e3);
+                                       });
     const double seconds = now_seconds() - start;
+    if (!last.ok()) {  // NaN data, loss or parameters, or nothing to train on (0 epochs)
+        std::fprintf(stderr, "training stopped in epoch %zu, batch %zu: %s\n", last.epoch, last.batch,
+                     ctnn::describe(last.fault));
+        return 3;
+    }
     const auto e = ctnn::evaluate(net, test_set.view(), ctnn::loss::cross_entropy{});
     std::printf("held-out accuracy %.4f (%zu samples), loss %.4f; training took %.3f s\n", e.accuracy, e.samples,
                 e.loss, seconds);

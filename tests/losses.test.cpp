@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 
 #include <ctnn/losses.hpp>
 
@@ -105,4 +106,34 @@ TEMPLATE_TEST_CASE("loss values are finite at A = 0 and A = 1", "[losses]", floa
     REQUIRE(std::isfinite(ce));
     REQUIRE(ce == Approx(100.0));
     REQUIRE(loss::cross_entropy{}.value(A, A) == T(0));
+}
+
+TEMPLATE_TEST_CASE("a NaN output gives a NaN loss; only finite values are clamped", "[losses]", float, double) {
+    // Base commit e8ad0a7: clamped_log(NaN) was −100, so BCE and cross-entropy of
+    // a NaN output were finite (50.35 here) and training on NaN looked normal.
+    using T = TestType;
+    const T nan = std::numeric_limits<T>::quiet_NaN(), inf = std::numeric_limits<T>::infinity();
+    // two samples, one output: sample 0 a = 0.5, sample 1 a = NaN; both labels 1
+    const matrix<T, 1, 2> A{{T(0.5), nan}}, Y{{1, 1}};
+    CHECK(std::isnan(loss::binary_cross_entropy{}.value(A, Y)));
+    CHECK(std::isnan(loss::cross_entropy{}.value(A, Y)));
+    CHECK(std::isnan(loss::mse{}.value(A, Y)));
+    // NaN with label 0 too: BCE's (1 − y) log(1 − a) term is 1 · NaN
+    const matrix<T, 1, 2> Y0{{0, 0}};
+    CHECK(std::isnan(loss::binary_cross_entropy{}.value(A, Y0)));
+    // by hand: per sample −[y log a + (1 − y) log(1 − a)]; a = +inf is no
+    // probability: log(+inf) = +inf stays infinite, log(1 − inf) = log(−inf) is NaN
+    const matrix<T, 1, 1> big{{inf}}, one{{1}};
+    CHECK(std::isnan(loss::binary_cross_entropy{}.value(big, one)));
+    CHECK(loss::cross_entropy{}.value(big, one) == -inf);
+    // finite values are still clamped: a = 0 with y = 1 costs 100, a = −0.5 (finite,
+    // outside [0, 1]) also 100, as before
+    const matrix<T, 1, 2> low{{0, T(-0.5)}}, ones{{1, 1}};
+    CHECK(loss::binary_cross_entropy{}.value(low, ones) == Approx(100.0));
+    CHECK(loss::cross_entropy{}.value(low, ones) == Approx(100.0));
+    // and a finite output gives the hand value: −log 0.5 per sample
+    const matrix<T, 1, 2> half{{T(0.5), T(0.5)}};
+    CHECK(loss::binary_cross_entropy{}.value(half, ones) == Approx(-std::log(0.5)).epsilon(1e-6));
+    STATIC_REQUIRE(loss::detail::clamped_log(std::numeric_limits<double>::quiet_NaN()) !=
+                   loss::detail::clamped_log(std::numeric_limits<double>::quiet_NaN()));  // NaN, at compile time too
 }

@@ -283,7 +283,7 @@ TEST_CASE("fit and evaluate", "[no_heap]") {
     std::vector<double> xs(4 * 53), ys(3 * 53, 0.0);  // the data set's storage exists before counting
     for (std::size_t i = 0; i < xs.size(); ++i) xs[i] = static_cast<double>(i % 7) / 7.0;
     for (std::size_t s = 0; s < 53; ++s) ys[3 * s + s % 3] = 1.0;
-    const ctnn::dataset_view<double, 4, 3> data{xs.data(), ys.data(), 53};
+    const auto data = ctnn::dataset_view<double, 4, 3>::samples_as_rows(xs, ys);
     net_t net{};
     net.initialize(1);
     ctnn::optim::adam<net_t> opt{0.01};

@@ -72,7 +72,12 @@ struct activation {
     template <class In>
     static constexpr bool accepts() noexcept {
         static_assert(is_vector_shape<In>, "ctnn: activation<Act> takes a vector");
-        return is_vector_shape<In>;
+        if constexpr (is_vector_shape<In>) {
+            static_assert(In::features >= act::min_units<Act>, CTNN_MSG_SOFTMAX_ONE_UNIT);
+            return In::features >= act::min_units<Act>;
+        } else {
+            return false;
+        }
     }
     template <class T, class In>
     using bind = activation_layer<T, In::features, Act>;

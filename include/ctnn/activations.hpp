@@ -389,4 +389,12 @@ struct softplus : detail::elementwise<softplus> {
     }
 };
 
+/// The fewest units an activation can act on (a layer of fewer is a compile
+/// error, diagnostics.hpp): softmax over one unit is the constant 1, so it
+/// passes no gradient and its cross-entropy is always 0.
+template <class Act>
+inline constexpr size_t min_units = 1;
+template <>
+inline constexpr size_t min_units<softmax> = 2;
+
 } // namespace ctnn::act

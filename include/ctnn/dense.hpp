@@ -201,7 +201,8 @@ struct dense {
         static_assert(Units > 0, "ctnn: dense<0, ...> has no units; every layer needs a width of at least 1");
         static_assert(!(Units > 0) || is_vector_shape<In>,
                       "ctnn: dense<Units, Act> takes a vector; put last_step, flatten or global_avg_pool before it");
-        return Units > 0 && is_vector_shape<In>;
+        static_assert(!(Units > 0 && is_vector_shape<In>) || Units >= act::min_units<Act>, CTNN_MSG_SOFTMAX_ONE_UNIT);
+        return Units > 0 && is_vector_shape<In> && Units >= act::min_units<Act>;
     }
     template <class T, class In>
     using bind = dense_layer<T, In::features, Units, Act>;

@@ -119,6 +119,17 @@ inline constexpr bool always_false = false;
 #define CTNN_MSG_FIT_BATCH "ctnn: fit<Batch> needs a batch of at least one sample"
 #define CTNN_MSG_FIT_DATA "ctnn: fit needs a data set with the network's input width, output width and element type"
 #define CTNN_MSG_EVALUATE_DATA "ctnn: evaluate needs a data set with the network's input width, output width and element type"
+#define CTNN_MSG_FIT_STACK \
+    "ctnn: fit<Batch> would put more than CTNN_FIT_STACK_LIMIT bytes on the stack (fit_stack_bytes<Net, " \
+    "Batch>); keep a ctnn::fit_workspace<Net, Batch> in static or heap storage and pass it after the " \
+    "options: fit(net, data, loss, opt, options, workspace), or use a smaller batch"
+#define CTNN_MSG_FIT_STACK_BACKWARD \
+    "ctnn: the backward pass of fit<Batch> needs more than CTNN_FIT_STACK_LIMIT bytes of stack even " \
+    "with a workspace (Net::backward_temporary_bytes<Batch>); use a smaller batch, or define " \
+    "CTNN_FIT_STACK_LIMIT larger if the thread's stack holds it"
+#define CTNN_MSG_EVALUATE_STACK \
+    "ctnn: evaluate<Batch> would put more than CTNN_FIT_STACK_LIMIT bytes on the stack " \
+    "(evaluate_stack_bytes<Net, Batch>); use a smaller Batch: the results do not depend on it"
 #define CTNN_MSG_RAM_BUDGET \
     "ctnn: the network needs more RAM than its budget (NeededBytes > BudgetBytes); use a smaller " \
     "batch or narrower layers, or grant a larger budget"
@@ -132,6 +143,10 @@ inline constexpr bool always_false = false;
 #define CTNN_MSG_CE_OUTPUT \
     "ctnn: cross_entropy needs a softmax output layer (its gradient dZ = A - Y holds only for " \
     "softmax); use dense<N, act::softmax> or loss::mse"
+
+#define CTNN_MSG_SOFTMAX_ONE_UNIT \
+    "ctnn: softmax over one unit always outputs 1 (no gradient, cross-entropy always 0); for one " \
+    "output use dense<1, act::sigmoid> with loss::binary_cross_entropy, or give softmax 2 units or more"
 
 // Networks (network.hpp, detail/chain.hpp)
 

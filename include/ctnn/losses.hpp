@@ -19,10 +19,14 @@
 namespace ctnn::loss {
 
 namespace detail {
-/// log clamped below at -100, as PyTorch's BCELoss does, so A = 0 or 1 gives a
-/// large finite loss instead of inf or NaN
+/// log clamped below at -100, as PyTorch's BCELoss does, so a finite A = 0 or
+/// 1 gives a large finite loss instead of inf. Only finite arguments are
+/// clamped: a NaN (or -inf) gives NaN and +inf gives +inf, so a network whose
+/// output went non-finite never reports a finite loss.
 template <class T>
 CTNN_INLINE constexpr T clamped_log(T x) noexcept {
+    if (x != x) return x;                                       // NaN stays NaN
+    if (x - x != T(0)) return x > T(0) ? x : (x - x);           // +inf -> +inf, -inf -> NaN
     if (!(x > T(0))) return T(-100);
     const T l = math::log(x);
     return l < T(-100) ? T(-100) : l;

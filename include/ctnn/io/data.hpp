@@ -22,7 +22,9 @@ struct training_set {
     std::vector<T> features;  ///< size() x Features
     std::vector<T> targets;   ///< size() x Outputs
     std::size_t size() const noexcept { return features.size() / Features; }
-    dataset_view<T, Features, Outputs> view() const noexcept { return {features.data(), targets.data(), size()}; }
+    dataset_view<T, Features, Outputs> view() const noexcept {
+        return dataset_view<T, Features, Outputs>::samples_as_rows(features, targets);
+    }
 };
 
 /// the training layout of a classification data set
