@@ -103,6 +103,10 @@ def machine_description(build_dir):
                 if "benchmarks/runtime" in entry.get("file", ""):
                     cmd = entry.get("command") or " ".join(entry.get("arguments", []))
                     desc["runtime_build"]["example_compile_command"] = cmd.replace(str(ROOT) + "/", "")
+                    # fused multiply-adds (config.hpp): the benchmarks keep the compiler's contraction
+                    desc["runtime_build"]["fp_contract"] = (
+                        "compiler default (CTNN_FP_CONTRACT=1)" if "-DCTNN_FP_CONTRACT=1" in cmd
+                        else "off (CTNN_FP_CONTRACT=0, -ffp-contract=off)")
                     break
     if build_dir:
         desc["runtime_vector_registers"] = vector_register_use(pathlib.Path(build_dir))
@@ -356,6 +360,7 @@ class Report:
             rb = m["runtime_build"]
             out.append(f"- runtime benchmark build: {rb.get('CMAKE_BUILD_TYPE', '?')}, -march={rb.get('march', '?')} "
                        f"({rb.get('vector_bits', '?')}-bit vectors at most), "
+                       f"fused multiply-adds: {rb.get('fp_contract', '?')}, "
                        f"`{rb.get('example_compile_command', rb.get('CMAKE_CXX_FLAGS_RELEASE', ''))}`")
         if self.pytorch_context:
             out.append(f"- PyTorch {self.pytorch_context.get('torch')} (Python {self.pytorch_context.get('python')}), "
