@@ -16,7 +16,10 @@
 // The results then differ from ctnn's usual ones wherever a value was
 // subnormal (constant evaluation, which never flushes, included); they stay the
 // same everywhere else. The mode is per thread, and a function called inside
-// the scope runs with it too.
+// the scope runs with it too. The switch orders memory accesses, not register
+// arithmetic: the mode reliably covers what is computed from data read after
+// the guard is made and written before it ends (as a callback's buffers are);
+// a value the compiler already holds from before the guard may be reused.
 //
 // Targets: x86 (SSE/AVX arithmetic: MXCSR FTZ and DAZ), AArch64 (FPCR.FZ) and
 // 32-bit ARM with a VFP unit such as Cortex-M4F and M7 (FPSCR.FZ). On a core

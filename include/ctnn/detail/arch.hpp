@@ -249,20 +249,27 @@ CTNN_INLINE inline V limit_104(V x) noexcept {
 /// the SSE/AVX arithmetic the compilers use for float and double (not the x87
 /// unit, which 32-bit x86 without SSE uses). AArch64: FPCR.FZ (bit 24).
 /// 32-bit ARM with a VFP unit (Cortex-M4F, M7, A-class): FPSCR.FZ (bit 24).
-/// Elsewhere (no FPU: software floats, which have no such mode) none.
+/// Elsewhere (no FPU: software floats, which have no such mode) none. Each
+/// access is a volatile asm with a memory clobber: the compilers assume the
+/// default floating-point mode and would otherwise move arithmetic across the
+/// switch, or reuse a result computed before it (clang did, in a test).
 #if CTNN_ARCH_X86
 inline constexpr bool has_flush_subnormals = true;
 using fp_control_word = unsigned;
 inline constexpr fp_control_word flush_subnormals_bits = 0x8040;
-inline fp_control_word fp_control() noexcept { return __builtin_ia32_stmxcsr(); }
-inline void set_fp_control(fp_control_word v) noexcept { __builtin_ia32_ldmxcsr(v); }
+inline fp_control_word fp_control() noexcept {
+    fp_control_word v;
+    __asm__ volatile("stmxcsr %0" : "=m"(v) : : "memory");
+    return v;
+}
+inline void set_fp_control(fp_control_word v) noexcept { __asm__ volatile("ldmxcsr %0" : : "m"(v) : "memory"); }
 #elif defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
 inline constexpr bool has_flush_subnormals = true;
 using fp_control_word = unsigned long long;
 inline constexpr fp_control_word flush_subnormals_bits = 1ULL << 24;
 inline fp_control_word fp_control() noexcept {
     fp_control_word v;
-    __asm__ volatile("mrs %0, fpcr" : "=r"(v));
+    __asm__ volatile("mrs %0, fpcr" : "=r"(v) : : "memory");
     return v;
 }
 inline void set_fp_control(fp_control_word v) noexcept { __asm__ volatile("msr fpcr, %0" : : "r"(v) : "memory"); }
@@ -272,7 +279,7 @@ using fp_control_word = unsigned;
 inline constexpr fp_control_word flush_subnormals_bits = 1U << 24;
 inline fp_control_word fp_control() noexcept {
     fp_control_word v;
-    __asm__ volatile("vmrs %0, fpscr" : "=r"(v));
+    __asm__ volatile("vmrs %0, fpscr" : "=r"(v) : : "memory");
     return v;
 }
 inline void set_fp_control(fp_control_word v) noexcept { __asm__ volatile("vmsr fpscr, %0" : : "r"(v) : "memory"); }
