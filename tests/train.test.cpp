@@ -350,28 +350,31 @@ TEST_CASE("evaluate counts a NaN output as unclassified, not as class 0", "[trai
 
 namespace {
 using digits_like = network<float, input<64>, dense<32, act::relu>, dense<10, act::softmax>>;
-constexpr std::size_t big_batch = 256;
-// the workspace of a batch the stack limit refuses without one (tests/compile_fail/fit_stack_limit.cpp)
-static_assert(fit_stack_bytes<digits_like, big_batch> > CTNN_FIT_STACK_LIMIT);
-static_assert(fit_workspace_stack_bytes<digits_like, big_batch> <= CTNN_FIT_STACK_LIMIT);
 // the examples' batches fit under the default limit without a workspace
 static_assert(fit_stack_bytes<digits_like, 32> <= CTNN_FIT_STACK_LIMIT);
 static_assert(fit_stack_bytes<network<float, input<30>, dense<16, act::relu>, dense<16, act::relu>, dense<1, act::sigmoid>>, 16> <=
               CTNN_FIT_STACK_LIMIT);
+// the digits network at batch 256 does not (tests/compile_fail/fit_stack_limit.cpp)
+static_assert(fit_stack_bytes<digits_like, 256> > CTNN_FIT_STACK_LIMIT);
+// small_net (4-8-3) at a batch whose workspace the stack limit refuses: small
+// layers keep this test quick to compile, a big batch makes the workspace big
+constexpr std::size_t big_batch = 1024;
+static_assert(fit_stack_bytes<small_net, big_batch> > CTNN_FIT_STACK_LIMIT);
+static_assert(fit_workspace_stack_bytes<small_net, big_batch> <= CTNN_FIT_STACK_LIMIT);
 } // namespace
 
 TEST_CASE("fit with a batch too big for the stack runs through the caller's workspace, as fit without one would", "[train]") {
-    constexpr std::size_t n = 600;  // two full batches and a partial one
-    std::vector<float> xs(64 * n), ys(10 * n, 0.f);
+    constexpr std::size_t n = 2 * big_batch + 100;  // two full batches and a partial one
+    std::vector<float> xs(4 * n), ys(3 * n, 0.f);
     for (std::size_t i = 0; i < xs.size(); ++i) xs[i] = float((i * 37) % 101) / 101.f - 0.5f;
-    for (std::size_t s = 0; s < n; ++s) ys[10 * s + (s * 7) % 10] = 1.f;
-    const auto d = dataset_view<float, 64, 10>::samples_as_rows(xs, ys);
-    static digits_like net{};
+    for (std::size_t s = 0; s < n; ++s) ys[3 * s + (s * 7) % 3] = 1.f;
+    const auto d = dataset_view<float, 4, 3>::samples_as_rows(xs, ys);
+    static small_net net{};
     net.initialize(5);
-    static optim::adam<digits_like> opt{0.01};
-    static fit_workspace<digits_like, big_batch> ws;  // 0.3 MB in static storage
-    std::printf("fit<%zu> on 64-32-10: %zu bytes of workspace, %zu bytes of stack for the backward pass\n", big_batch,
-                sizeof(ws), fit_workspace_stack_bytes<digits_like, big_batch>);
+    static optim::adam<small_net> opt{0.01};
+    static fit_workspace<small_net, big_batch> ws;  // in static storage
+    std::printf("fit<%zu> on 4-8-3: %zu bytes of workspace, %zu bytes of stack for the backward pass\n", big_batch,
+                sizeof(ws), fit_workspace_stack_bytes<small_net, big_batch>);
     const auto r = fit(net, d, loss::cross_entropy{}, opt, fit_options{.epochs = 3, .seed = 2}, ws);
     CHECK(r.ok());
     CHECK(r.epoch == 3);
@@ -379,12 +382,12 @@ TEST_CASE("fit with a batch too big for the stack runs through the caller's work
     CHECK(std::isfinite(r.loss));
 
     // the same run with a small batch, with and without a workspace: the same bits
-    auto heap_ws = std::make_unique<fit_workspace<digits_like, 16>>();
-    static digits_like a{}, b{};
+    auto heap_ws = std::make_unique<fit_workspace<small_net, 8>>();
+    static small_net a{}, b{};
     a.initialize(5);
     b.initialize(5);
-    static optim::adam<digits_like> oa{0.01}, ob{0.01};
-    fit<16>(a, d, loss::cross_entropy{}, oa, fit_options{.epochs = 1, .seed = 2});
+    static optim::adam<small_net> oa{0.01}, ob{0.01};
+    fit<8>(a, d, loss::cross_entropy{}, oa, fit_options{.epochs = 1, .seed = 2});
     fit(b, d, loss::cross_entropy{}, ob, fit_options{.epochs = 1, .seed = 2}, *heap_ws);
     CHECK(a == b);
 }
