@@ -16,6 +16,7 @@
 
 #include <ctnn/io/csv.hpp>
 
+#include "io_support.hpp"
 #include "locale_guard.hpp"
 
 namespace io = ctnn::io;
@@ -76,19 +77,7 @@ small_set sentinel() {
     return s;
 }
 
-/// a stream buffer that hands out `text`, then fails (throws, which istream
-/// turns into badbit) instead of reporting the end
-struct failing_buf : std::streambuf {
-    std::string text;
-    bool bad_alloc = false;
-    explicit failing_buf(std::string t, bool alloc = false) : text(std::move(t)), bad_alloc(alloc) {
-        setg(text.data(), text.data(), text.data() + text.size());
-    }
-    int_type underflow() override {
-        if (bad_alloc) throw std::bad_alloc();
-        throw std::ios_base::failure("simulated I/O error");
-    }
-};
+using ctnn_test::failing_buf;
 
 /// checks that a load failed with `fragment` in its message and left the destination as it was
 void require_rejected(const io::status& st, const small_set& dest, const std::string& fragment) {

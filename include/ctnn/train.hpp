@@ -268,6 +268,12 @@ struct fit_workspace {
     matrix<typename Net::value_type, Net::output_width, Batch> y{};
 };
 
+namespace detail {
+/// a data set of Features inputs and Outputs targets of T is one net trains on
+template <class Net, class T, size_t F, size_t O>
+inline constexpr bool matches_data = F == Net::input_width && O == Net::output_width && std::is_same_v<T, typename Net::value_type>;
+} // namespace detail
+
 /// Bytes of stack fit<Batch>() uses without a workspace: the workspace and the
 /// backward pass's temporaries (Net::backward_temporary_bytes, an upper bound).
 template <class Net, size_t Batch>
@@ -491,16 +497,15 @@ constexpr epoch_report fit(Net& net, const dataset_view<T, F, O>& data, const Lo
     if constexpr (Batch == 0) {
         static_assert(Batch > 0, CTNN_MSG_FIT_BATCH);
         return {};
-    } else if constexpr (F != Net::input_width || O != Net::output_width || !std::is_same_v<T, typename Net::value_type>) {
+    } else if constexpr (!detail::matches_data<Net, T, F, O>) {  // here too: one message, not a deeper one
         static_assert(detail::always_false<Net>, CTNN_MSG_FIT_DATA);
         return {};
     } else if constexpr (fit_stack_bytes<Net, Batch> > CTNN_FIT_STACK_LIMIT) {
-        // fit_stack_bytes<Net, Batch> > CTNN_FIT_STACK_LIMIT: see fit_workspace
         static_assert(fit_stack_bytes<Net, Batch> <= CTNN_FIT_STACK_LIMIT, CTNN_MSG_FIT_STACK);
         return {};
     } else {
         fit_workspace<Net, Batch> ws{};
-        return detail::fit_with(net, data, loss, optimizer, options, ws, callback);
+        return fit(net, data, loss, optimizer, options, ws, callback);
     }
 }
 
@@ -514,7 +519,7 @@ constexpr epoch_report fit(Net& net, const dataset_view<T, F, O>& data, const Lo
     if constexpr (Batch == 0) {
         static_assert(Batch > 0, CTNN_MSG_FIT_BATCH);
         return {};
-    } else if constexpr (F != Net::input_width || O != Net::output_width || !std::is_same_v<T, typename Net::value_type>) {
+    } else if constexpr (!detail::matches_data<Net, T, F, O>) {
         static_assert(detail::always_false<Net>, CTNN_MSG_FIT_DATA);
         return {};
     } else if constexpr (fit_workspace_stack_bytes<Net, Batch> > CTNN_FIT_STACK_LIMIT) {
@@ -545,7 +550,7 @@ constexpr epoch_report fit(Net& net, const dataset_view<T, F, O>& data, const Lo
 template <size_t Batch = 32, class Net, class T, size_t F, size_t O, class Loss>
 constexpr evaluation<O> evaluate(const Net& net, const dataset_view<T, F, O>& data, const Loss& loss) noexcept {
     evaluation<O> e{};
-    if constexpr (F != Net::input_width || O != Net::output_width || !std::is_same_v<T, typename Net::value_type>) {
+    if constexpr (!detail::matches_data<Net, T, F, O>) {
         static_assert(detail::always_false<Net>, CTNN_MSG_EVALUATE_DATA);
     } else if constexpr (evaluate_stack_bytes<Net, Batch> > CTNN_FIT_STACK_LIMIT) {
         static_assert(evaluate_stack_bytes<Net, Batch> <= CTNN_FIT_STACK_LIMIT, CTNN_MSG_EVALUATE_STACK);

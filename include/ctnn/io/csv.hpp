@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <exception>
 #include <filesystem>
@@ -155,6 +156,29 @@ status guarded(const std::string& file, F&& f) noexcept {
 #else
     return f();
 #endif
+}
+
+/// Writes text to path so that path is replaced only by a complete file: to
+/// path + ".tmp" first, renamed over path when every byte is written; on any
+/// failure path is left as it was (save and write_header share it)
+inline status replace_file(const std::string& path, std::string_view text) {
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) return fail(tmp, 0, 0, "cannot open the file for writing");
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        out.flush();
+        if (!out) {
+            out.close();
+            std::remove(tmp.c_str());
+            return fail(tmp, 0, 0, "write failed");
+        }
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+        std::remove(tmp.c_str());
+        return fail(path, 0, 0, "cannot replace the file");
+    }
+    return {};
 }
 
 /// Why path cannot be read as a file of at most max_bytes, or "" (so that a

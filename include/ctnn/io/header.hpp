@@ -86,14 +86,11 @@ void visit_layer(const Net& net, std::size_t index, F&& f) {
 /// compiler reads); its shortest hex form is %a's text without the "0x".
 template <class T>
 std::string hex_literal(T v) {
-    char buf[64];
-    const auto r = std::to_chars(buf, buf + sizeof buf, static_cast<double>(v), std::chars_format::hex);
-    const std::string_view digits(buf, static_cast<std::size_t>(r.ptr - buf));
-    const bool negative = !digits.empty() && digits.front() == '-';
-    return cat(std::string_view(negative ? "-0x" : "0x"), digits.substr(negative ? 1 : 0),
-               std::string_view(std::is_same_v<T, float> ? "f" : ""));
+    std::string s;
+    append_hex(s, static_cast<double>(v));  // the weight files' form (weights.hpp)
+    if constexpr (std::is_same_v<T, float>) s += 'f';
+    return s;
 }
-
 
 /// empty if name is a usable, optionally qualified C++ name (a::b::c) for the
 /// exported network, else why not: the rules and lists are in io/cxx_names.hpp,
@@ -290,23 +287,7 @@ template <class Net, class Folding = fold_batch_norm_t>
 status write_header(const Net& net, std::string_view name, const std::string& path, Folding = {}) {
     std::string text;
     if (status s = detail::header_text_for<Folding>(net, name, text); !s) return s;
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) return detail::fail(tmp, 0, 0, "cannot open the file for writing");
-        out << text;
-        out.flush();
-        if (!out) {
-            out.close();
-            std::remove(tmp.c_str());
-            return detail::fail(tmp, 0, 0, "write failed");
-        }
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        std::remove(tmp.c_str());
-        return detail::fail(path, 0, 0, "cannot replace the file");
-    }
-    return {};
+    return detail::replace_file(path, text);
 }
 
 } // namespace ctnn::io

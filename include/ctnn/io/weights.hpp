@@ -367,23 +367,7 @@ status save(const Net& net, const std::string& path) {
         body += detail::cat("checksum ", std::string(std::size_t(sum + sizeof sum - end), '0'),
                             std::string_view(sum, std::size_t(end - sum)), "\n");
 
-        const std::string tmp = path + ".tmp";
-        {
-            std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-            if (!out) return detail::fail(tmp, 0, 0, "cannot open the file for writing");
-            out.write(body.data(), static_cast<std::streamsize>(body.size()));
-            out.flush();
-            if (!out) {
-                out.close();
-                std::remove(tmp.c_str());
-                return detail::fail(tmp, 0, 0, "write failed");
-            }
-        }
-        if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-            std::remove(tmp.c_str());
-            return detail::fail(path, 0, 0, "cannot replace the file");
-        }
-        return {};
+        return detail::replace_file(path, body);
     });
 }
 
