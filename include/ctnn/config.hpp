@@ -114,8 +114,10 @@
 ///     ctnn::ctnn CMake target gives every target that links it);
 ///   CTNN_FP_CONTRACT=1: the compiler's contraction, accepted. Batched
 ///     products are faster; a sample's result still does not depend on its
-///     batch (docs/layers.md), but it may differ in the last bits from
-///     constant evaluation and from a target without FMA.
+///     batch (docs/layers.md; with g++ given --param=avoid-fma-max-bits=0,
+///     which the CMake target adds: its AMD Zen tuning fuses 512-bit sums
+///     and not 256-bit ones, docs/realtime.md), but it may differ in the last
+///     bits from constant evaluation and from a target without FMA.
 /// Without FMA instructions there is nothing to fuse, and the default is 0.
 #ifndef CTNN_FP_CONTRACT
 #if (defined(__GNUC__) || defined(__clang__)) &&                                                                  \
